@@ -1,0 +1,68 @@
+#pragma once
+/// @file Numerically stable softmax with inverse temperature:
+/// softmax(beta, z)_i = exp(beta (z_i - max)) / sum_j exp(beta (z_j - max)).
+///
+/// Vectors give a vector; matrices are normalised column by column. -inf entries weigh zero; an
+/// all -inf (fully masked) column gives zeros, never NaN; +inf entries share the mass equally; a
+/// NaN gives NaN in its own column only. Sums are accumulated in a wider type (double for float),
+/// so every column sums to 1 within float rounding even at 10^6 entries.
+///
+/// @throws std::invalid_argument when beta is not finite and > 0 (checked at the call), or when
+///         the output of softmax_into has another shape than the scores.
+#include <Eigen/Core>
+
+#include "hopfield/core/types.hpp"
+#include "hopfield/core/validation.hpp"
+#include "hopfield/detail/column_kernel.hpp"
+
+namespace hopfield {
+
+namespace detail {
+template <class Scalar>
+void normalise_column(Scalar* weights, index_t n, const column_stats<Scalar>& stats) {
+  Eigen::Map<Eigen::Array<Scalar, Eigen::Dynamic, 1>> w(weights, n);
+  if (stats.sum > 0) {
+    w *= static_cast<Scalar>(1 / stats.sum);
+  } else if (!std::isnan(stats.max)) {
+    w.setZero();  // a fully masked column weighs nothing
+  }
+}
+}  // namespace detail
+
+/// Column-wise softmax of `scores` written into `out` (same shape); `out` may be `scores` itself.
+template <class Derived>
+void softmax_into(const Eigen::MatrixBase<Derived>& scores, typename Derived::Scalar beta,
+                  Eigen::Ref<matrix_t<typename Derived::Scalar>> out) {
+  using Scalar = typename Derived::Scalar;
+  static_assert(Real<Scalar>, "hopfield::softmax_into: scores must hold float, double or long double");
+  detail::require_positive_finite("softmax_into", "beta", beta);
+  detail::require_size("softmax_into", "out", "rows", scores.rows(), out.rows());
+  detail::require_size("softmax_into", "out", "cols", scores.cols(), out.cols());
+  const Eigen::Ref<const matrix_t<Scalar>> z(scores);
+  for (index_t j = 0; j < z.cols(); ++j) {
+    const auto stats = detail::reduce_column(z.col(j).data(), z.rows(), beta, out.col(j).data());
+    detail::normalise_column(out.col(j).data(), z.rows(), stats);
+  }
+}
+
+/// Softmax of a vector, or of each column of a matrix.
+/// @throws std::invalid_argument when beta is not finite and > 0.
+template <class Derived>
+auto softmax(const Eigen::MatrixBase<Derived>& scores, typename Derived::Scalar beta = 1) {
+  using Scalar = typename Derived::Scalar;
+  static_assert(Real<Scalar>, "hopfield::softmax: scores must hold float, double or long double");
+  detail::require_positive_finite("softmax", "beta", beta);
+  if constexpr (Derived::IsVectorAtCompileTime) {
+    const Eigen::Ref<const vector_t<Scalar>> z(scores.derived());
+    vector_t<Scalar> out(z.size());
+    const auto stats = detail::reduce_column(z.data(), z.size(), beta, out.data());
+    detail::normalise_column(out.data(), z.size(), stats);
+    return out;
+  } else {
+    matrix_t<Scalar> out(scores.rows(), scores.cols());
+    softmax_into(scores, beta, out);
+    return out;
+  }
+}
+
+}  // namespace hopfield

@@ -1,0 +1,189 @@
+#pragma once
+/// @file Mergeable streaming partials of a column-wise softmax: the building block for retrieval
+/// over millions of patterns in bounded memory, and for splitting that work across threads.
+///
+/// A partial over some entries z_i (with value vectors v_i) of each column holds
+///   max = max_i z_i,  sum = sum_i exp(beta (z_i - max)),  acc = sum_i exp(beta (z_i - max)) v_i.
+/// Two partials merge exactly (a = max(a1, a2)):
+///   sum = sum1 e^{beta (a1 - a)} + sum2 e^{beta (a2 - a)},  acc likewise.
+/// Folding any split of the entries into blocks, in any order, gives the one-shot lse, softmax
+/// and softmax-weighted sum up to rounding. -inf entries weigh nothing and an all -inf column
+/// finishes as lse = -inf with a zero weighted sum, never NaN.
+#include <cmath>
+#include <limits>
+
+#include <Eigen/Core>
+
+#include "hopfield/core/types.hpp"
+#include "hopfield/core/validation.hpp"
+#include "hopfield/detail/column_kernel.hpp"
+#include "hopfield/detail/wide.hpp"
+
+namespace hopfield {
+
+template <Real Scalar>
+class softmax_partial {
+ public:
+  using wide = detail::wide_t<Scalar>;
+
+  softmax_partial() = default;
+
+  /// An empty partial for `columns` distributions whose values have `value_rows` rows
+  /// (0 when only the normaliser is wanted).
+  /// @throws std::invalid_argument when beta is not finite and > 0 or a size is negative.
+  softmax_partial(index_t value_rows, index_t columns, Scalar beta) : beta_(beta) {
+    detail::require_positive_finite("softmax_partial", "beta", beta);
+    if (value_rows < 0 || columns < 0) {
+      detail::throw_invalid("softmax_partial", "value_rows, columns", "sizes >= 0",
+                            std::to_string(value_rows) + ", " + std::to_string(columns));
+    }
+    max_.resize(columns);
+    sum_.resize(columns);
+    acc_.resize(value_rows, columns);
+    reset();
+  }
+
+  /// Back to "no entries seen"; keeps every buffer (no allocation).
+  void reset() {
+    max_.setConstant(-std::numeric_limits<Scalar>::infinity());
+    sum_.setZero();
+    acc_.setZero();
+  }
+
+  /// Folds a block: `scores` (m x columns) with the block's values (value_rows x m).
+  /// The block's weights go through an internal workspace that is reused across calls.
+  /// @throws std::invalid_argument on a shape mismatch.
+  template <class ScoresDerived, class ValuesDerived>
+  void fold(const Eigen::MatrixBase<ScoresDerived>& scores,
+            const Eigen::MatrixBase<ValuesDerived>& values) {
+    detail::require_size("softmax_partial::fold", "values", "cols", scores.rows(), values.cols());
+    detail::require_size("softmax_partial::fold", "values", "rows", acc_.rows(), values.rows());
+    fold_scores(scores);
+    acc_.noalias() += values * weights_;
+  }
+
+  /// Folds a block of scores only (normaliser, no values); requires value_rows == 0.
+  template <class ScoresDerived>
+  void fold(const Eigen::MatrixBase<ScoresDerived>& scores) {
+    detail::require_size("softmax_partial::fold", "value_rows", "rows", 0, acc_.rows());
+    fold_scores(scores);
+  }
+
+  /// Merges another partial over other entries of the same columns into this one, exactly.
+  /// @throws std::invalid_argument when the shapes or beta differ.
+  void merge(const softmax_partial& other) {
+    detail::require_size("softmax_partial::merge", "other", "columns", columns(), other.columns());
+    detail::require_size("softmax_partial::merge", "other", "value_rows", acc_.rows(), other.acc_.rows());
+    if (other.beta_ != beta_) detail::throw_invalid("softmax_partial::merge", "other.beta", detail::describe(beta_), other.beta_);
+    for (index_t j = 0; j < columns(); ++j) {
+      const Scalar a = std::max(max_(j), other.max_(j));
+      if (std::isnan(max_(j)) || std::isnan(other.max_(j))) {
+        max_(j) = std::numeric_limits<Scalar>::quiet_NaN();
+        sum_(j) = std::numeric_limits<wide>::quiet_NaN();
+        acc_.col(j).setConstant(std::numeric_limits<Scalar>::quiet_NaN());
+        continue;
+      }
+      const Scalar mine = detail::shifted_weight(max_(j), a, beta_);
+      const Scalar theirs = detail::shifted_weight(other.max_(j), a, beta_);
+      sum_(j) = sum_(j) * static_cast<wide>(mine) + other.sum_(j) * static_cast<wide>(theirs);
+      acc_.col(j) = acc_.col(j) * mine + other.acc_.col(j) * theirs;
+      max_(j) = a;
+    }
+  }
+
+  [[nodiscard]] index_t columns() const { return max_.size(); }
+  [[nodiscard]] index_t value_rows() const { return acc_.rows(); }
+  [[nodiscard]] Scalar beta() const { return beta_; }
+  [[nodiscard]] const row_vector_t<Scalar>& max() const { return max_; }
+  [[nodiscard]] const Eigen::Matrix<wide, 1, Eigen::Dynamic>& sum() const { return sum_; }
+  [[nodiscard]] const matrix_t<Scalar>& accumulator() const { return acc_; }
+
+  /// lse(beta, z) of each column over every entry folded so far.
+  [[nodiscard]] Scalar logsumexp(index_t column) const {
+    return detail::lse_from_stats(detail::column_stats<Scalar>{max_(column), sum_(column)}, beta_);
+  }
+  [[nodiscard]] row_vector_t<Scalar> logsumexp() const {
+    row_vector_t<Scalar> out(columns());
+    for (index_t j = 0; j < columns(); ++j) out(j) = logsumexp(j);
+    return out;
+  }
+
+  /// The softmax-weighted sum of the values, acc / sum, per column (zeros for an all -inf column).
+  /// @throws std::invalid_argument when out is not value_rows x columns.
+  void weighted_sum_into(Eigen::Ref<matrix_t<Scalar>> out) const {
+    detail::require_size("softmax_partial::weighted_sum_into", "out", "rows", acc_.rows(), out.rows());
+    detail::require_size("softmax_partial::weighted_sum_into", "out", "cols", columns(), out.cols());
+    for (index_t j = 0; j < columns(); ++j) {
+      if (sum_(j) > 0) {
+        out.col(j) = acc_.col(j) * static_cast<Scalar>(1 / sum_(j));
+      } else if (std::isnan(max_(j))) {
+        out.col(j).setConstant(std::numeric_limits<Scalar>::quiet_NaN());
+      } else {
+        out.col(j).setZero();
+      }
+    }
+  }
+  [[nodiscard]] matrix_t<Scalar> weighted_sum() const {
+    matrix_t<Scalar> out(acc_.rows(), columns());
+    weighted_sum_into(out);
+    return out;
+  }
+
+  /// Final softmax weights of a block of scores (m x columns) under the normaliser of every entry
+  /// folded so far: exp(beta (z - max)) / sum. Written into `out` (same shape; may alias scores).
+  template <class ScoresDerived>
+  void softmax_into(const Eigen::MatrixBase<ScoresDerived>& scores,
+                    Eigen::Ref<matrix_t<Scalar>> out) const {
+    detail::require_size("softmax_partial::softmax_into", "scores", "cols", columns(), scores.cols());
+    detail::require_size("softmax_partial::softmax_into", "out", "rows", scores.rows(), out.rows());
+    detail::require_size("softmax_partial::softmax_into", "out", "cols", scores.cols(), out.cols());
+    for (index_t j = 0; j < columns(); ++j) {
+      const Scalar a = max_(j);
+      const Scalar inv = sum_(j) > 0 ? static_cast<Scalar>(1 / sum_(j)) : Scalar(0);
+      if (std::isfinite(a)) {
+        out.col(j) = (beta_ * (scores.col(j).array() - a)).exp().matrix() * inv;
+      } else {
+        for (index_t i = 0; i < scores.rows(); ++i) {
+          out(i, j) = detail::shifted_weight(static_cast<Scalar>(scores(i, j)), a, beta_) * inv;
+        }
+      }
+    }
+  }
+
+ private:
+  template <class ScoresDerived>
+  void fold_scores(const Eigen::MatrixBase<ScoresDerived>& scores) {
+    detail::require_size("softmax_partial::fold", "scores", "cols", columns(), scores.cols());
+    if (weights_.rows() != scores.rows() || weights_.cols() != scores.cols()) {
+      weights_.resize(scores.rows(), scores.cols());
+    }
+    const Eigen::Ref<const matrix_t<Scalar>> z(scores);
+    for (index_t j = 0; j < columns(); ++j) {
+      const auto block = detail::reduce_column(z.col(j).data(), z.rows(), beta_, weights_.col(j).data());
+      if (std::isnan(block.max) || std::isnan(max_(j))) {
+        max_(j) = std::numeric_limits<Scalar>::quiet_NaN();
+        sum_(j) = std::numeric_limits<wide>::quiet_NaN();
+        acc_.col(j).setConstant(std::numeric_limits<Scalar>::quiet_NaN());
+        weights_.col(j).setZero();
+        continue;
+      }
+      const Scalar a = std::max(max_(j), block.max);
+      const Scalar old_scale = detail::shifted_weight(max_(j), a, beta_);
+      const Scalar block_scale = detail::shifted_weight(block.max, a, beta_);
+      sum_(j) = sum_(j) * static_cast<wide>(old_scale) + block.sum * static_cast<wide>(block_scale);
+      if (acc_.rows() > 0) {
+        acc_.col(j) *= old_scale;
+        weights_.col(j) *= block_scale;
+      }
+      max_(j) = a;
+    }
+  }
+
+  Scalar beta_ = 1;
+  row_vector_t<Scalar> max_;
+  Eigen::Matrix<wide, 1, Eigen::Dynamic> sum_;
+  matrix_t<Scalar> acc_;
+  matrix_t<Scalar> weights_;  // the current block's scaled weights (workspace)
+};
+
+}  // namespace hopfield

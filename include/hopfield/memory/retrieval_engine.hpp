@@ -1,0 +1,184 @@
+#pragma once
+/// @file The one retrieval loop every memory runs: it applies an update policy to states under an
+/// energy policy until each state stops changing, a synchronous 2-cycle appears, or the step
+/// limit is reached, and reports per query. In a batch every query stops on its own.
+///
+/// Sweep updates (asynchronous, stochastic) run each query with its own seeded random stream
+/// (derive_seed(options.seed, column)), so a query's result does not depend on the rest of the
+/// batch; batch updates (synchronous, CCCP) advance the still-active queries together.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "hopfield/core/concepts.hpp"
+#include "hopfield/core/random.hpp"
+#include "hopfield/core/results.hpp"
+#include "hopfield/core/validation.hpp"
+
+namespace hopfield {
+
+namespace detail {
+
+inline void validate_options(std::string_view function, const retrieval_options& options) {
+  if (options.max_steps <= 0) {
+    throw_invalid(function, "options.max_steps", "a step limit > 0", options.max_steps);
+  }
+  require_non_negative_finite(function, "options.tolerance", options.tolerance);
+}
+
+template <class E, class U, class Derived>
+void validate_retrieval(std::string_view function, const E& energy, const U& update,
+                        const Eigen::MatrixBase<Derived>& initial, const retrieval_options& options) {
+  validate_options(function, options);
+  if constexpr (requires { update.validate(); }) update.validate();
+  require_size(function, "query", "rows", energy.dimension(), initial.rows());
+  if (initial.cols() <= 0) throw_invalid(function, "query", "at least one column", initial.cols());
+  if constexpr (BinaryEnergyPolicy<E>) {
+    require_binary(function, "query", initial);
+  } else {
+    require_finite(function, "query", initial);
+  }
+}
+
+template <class Scalar, class A, class B>
+bool within_tolerance(const A& next, const B& current, double tolerance) {
+  const Scalar change = (next - current).cwiseAbs().maxCoeff();
+  if (tolerance == 0) return change == Scalar(0);
+  const Scalar scale = std::max(Scalar(1), current.cwiseAbs().maxCoeff());
+  return change <= static_cast<Scalar>(tolerance) * scale;
+}
+
+template <class E, class U>
+void run_sweeps(const E& energy, const U& update, Eigen::Ref<vector_t<scalar_of<E>>> state,
+                std::uint64_t stream, const retrieval_options& options,
+                typename E::context_type& ctx, sweep_workspace& ws, query_report<scalar_of<E>>& report) {
+  ws.rng.seed(derive_seed(options.seed, stream));
+  energy.init_context(ctx, state);
+  if (options.record_trace) report.energy_trace.push_back(energy.energy(state));
+  report.reason = stop_reason::step_limit;
+  for (index_t step = 1; step <= options.max_steps; ++step) {
+    const index_t changed = update.sweep(energy, ctx, state, ws);
+    report.steps = step;
+    if (options.record_trace) report.energy_trace.push_back(energy.energy(state));
+    if (changed == 0) {
+      report.reason = stop_reason::converged;
+      break;
+    }
+  }
+  report.converged = report.reason == stop_reason::converged;
+  report.energy = energy.energy(state);
+}
+
+template <class E, class U>
+void run_batch_steps(const E& energy, const U& update, Eigen::Ref<matrix_t<scalar_of<E>>> states,
+                     const retrieval_options& options, std::vector<query_report<scalar_of<E>>>& reports) {
+  using Scalar = scalar_of<E>;
+  const index_t rows = states.rows();
+  const index_t count = states.cols();
+  matrix_t<Scalar> previous = states;  // state two steps back, for 2-cycles
+  matrix_t<Scalar> active_states(rows, count);
+  matrix_t<Scalar> next(rows, count);
+  std::vector<index_t> active(static_cast<std::size_t>(count));
+  for (index_t j = 0; j < count; ++j) active[static_cast<std::size_t>(j)] = j;
+  if (options.record_trace) {
+    for (index_t j = 0; j < count; ++j) reports[static_cast<std::size_t>(j)].energy_trace.push_back(energy.energy(states.col(j)));
+  }
+  for (index_t step = 1; step <= options.max_steps && !active.empty(); ++step) {
+    const auto live = static_cast<index_t>(active.size());
+    for (index_t k = 0; k < live; ++k) active_states.col(k) = states.col(active[static_cast<std::size_t>(k)]);
+    update.step(energy, active_states.leftCols(live), next.leftCols(live));
+    std::size_t kept = 0;
+    for (index_t k = 0; k < live; ++k) {
+      const index_t j = active[static_cast<std::size_t>(k)];
+      auto& report = reports[static_cast<std::size_t>(j)];
+      report.steps = step;
+      const bool unchanged = within_tolerance<Scalar>(next.col(k), states.col(j), options.tolerance);
+      const bool cycled = !unchanged && step >= 2 &&
+                          within_tolerance<Scalar>(next.col(k), previous.col(j), options.tolerance);
+      previous.col(j) = states.col(j);
+      states.col(j) = next.col(k);
+      if (options.record_trace) report.energy_trace.push_back(energy.energy(states.col(j)));
+      if (unchanged) {
+        report.reason = stop_reason::converged;
+      } else if (cycled) {
+        report.reason = stop_reason::two_cycle;
+      } else {
+        active[kept++] = j;
+      }
+    }
+    active.resize(kept);
+  }
+  for (index_t j = 0; j < count; ++j) {
+    auto& report = reports[static_cast<std::size_t>(j)];
+    report.converged = report.reason == stop_reason::converged;
+    report.energy = energy.energy(states.col(j));
+  }
+}
+
+}  // namespace detail
+
+/// Runs `update` on `energy` from each column of `initial` until each query stops.
+/// @throws std::invalid_argument for a query of the wrong dimension, an empty batch, a non +-1
+///         entry (binary energies) or a non-finite entry (continuous energies), max_steps <= 0,
+///         a negative tolerance, or an update policy that rejects its own settings.
+template <EnergyPolicy E, class U, class Derived>
+  requires UpdatePolicy<U, E>
+batch_retrieval_result<scalar_of<E>> retrieve_batch(const E& energy, const U& update,
+                                                    const Eigen::MatrixBase<Derived>& initial,
+                                                    const retrieval_options& options = {}) {
+  using Scalar = scalar_of<E>;
+  detail::validate_retrieval("retrieve", energy, update, initial, options);
+  batch_retrieval_result<Scalar> result;
+  result.states = initial.template cast<Scalar>();
+  result.reports.resize(static_cast<std::size_t>(initial.cols()));
+  if constexpr (SweepUpdate<U, E>) {
+    const index_t count = result.states.cols();
+#if defined(_OPENMP)
+#pragma omp parallel if (count > 1)
+#endif
+    {
+      typename E::context_type ctx;
+      sweep_workspace ws;
+#if defined(_OPENMP)
+#pragma omp for schedule(dynamic)
+#endif
+      for (index_t j = 0; j < count; ++j) {
+        detail::run_sweeps(energy, update, result.states.col(j), static_cast<std::uint64_t>(j), options,
+                           ctx, ws, result.reports[static_cast<std::size_t>(j)]);
+      }
+    }
+  } else {
+    detail::run_batch_steps(energy, update, result.states, options, result.reports);
+  }
+  return result;
+}
+
+/// One query: the same as column 0 of retrieve_batch, reported as a vector and a number.
+template <EnergyPolicy E, class U, class Derived>
+  requires UpdatePolicy<U, E>
+retrieval_result<scalar_of<E>> retrieve_one(const E& energy, const U& update,
+                                            const Eigen::MatrixBase<Derived>& initial,
+                                            const retrieval_options& options = {}) {
+  auto batch = retrieve_batch(energy, update, initial, options);
+  retrieval_result<scalar_of<E>> result;
+  static_cast<query_report<scalar_of<E>>&>(result) = std::move(batch.reports.front());
+  result.state = batch.states.col(0);
+  return result;
+}
+
+/// retrieve_one for a vector, retrieve_batch for a matrix.
+template <EnergyPolicy E, class U, class Derived>
+  requires UpdatePolicy<U, E>
+auto retrieve(const E& energy, const U& update, const Eigen::MatrixBase<Derived>& initial,
+              const retrieval_options& options = {}) {
+  if constexpr (Derived::ColsAtCompileTime == 1) {
+    return retrieve_one(energy, update, initial, options);
+  } else {
+    return retrieve_batch(energy, update, initial, options);
+  }
+}
+
+}  // namespace hopfield
