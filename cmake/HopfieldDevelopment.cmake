@@ -9,10 +9,10 @@ if(HOPFIELD_NATIVE)
   check_cxx_compiler_flag(-march=native HOPFIELD_HAS_MARCH_NATIVE)
   if(HOPFIELD_HAS_MARCH_NATIVE)
     target_compile_options(hopfield_dev INTERFACE -march=native)
-    # GCC 12's own avx512fintrin.h trips -Wmaybe-uninitialized once Eigen's AVX-512 packets are
+    # GCC 12's own avx512fintrin.h trips -W(maybe-)uninitialized once Eigen's AVX-512 packets are
     # inlined (GCC bug 105593, fixed in GCC 13); the portable build keeps the warning on.
     if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
-      target_compile_options(hopfield_dev INTERFACE -Wno-maybe-uninitialized)
+      target_compile_options(hopfield_dev INTERFACE -Wno-maybe-uninitialized -Wno-uninitialized)
     endif()
   endif()
 endif()

@@ -26,4 +26,16 @@ using row_major_matrix_t = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic,
 template <class Derived>
 inline constexpr bool is_column_vector_v = Derived::ColsAtCompileTime == 1;
 
+namespace detail {
+/// A matrix view of any dense expression: arrays are wrapped (no copy), matrices pass through.
+template <class Derived>
+decltype(auto) as_matrix(const Eigen::DenseBase<Derived>& x) {
+  if constexpr (std::is_base_of_v<Eigen::ArrayBase<Derived>, Derived>) {
+    return x.derived().matrix();
+  } else {
+    return x.derived();
+  }
+}
+}  // namespace detail
+
 }  // namespace hopfield

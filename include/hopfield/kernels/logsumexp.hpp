@@ -19,13 +19,14 @@ namespace hopfield {
 /// One value per column of `scores` written into `out` (length = scores.cols()).
 /// @throws std::invalid_argument for a bad beta or when out has the wrong length.
 template <class Derived>
-void logsumexp_into(const Eigen::MatrixBase<Derived>& scores, typename Derived::Scalar beta,
+void logsumexp_into(const Eigen::DenseBase<Derived>& scores, typename Derived::Scalar beta,
                     Eigen::Ref<row_vector_t<typename Derived::Scalar>> out) {
   using Scalar = typename Derived::Scalar;
   static_assert(Real<Scalar>, "hopfield::logsumexp_into: scores must hold float, double or long double");
   detail::require_positive_finite("logsumexp_into", "beta", beta);
   detail::require_size("logsumexp_into", "out", "size", scores.cols(), out.size());
-  const Eigen::Ref<const matrix_t<Scalar>> z(scores);  // no copy for plain, mapped or column blocks
+  // No copy for plain, mapped or column-block inputs; other expressions are evaluated once.
+  const Eigen::Ref<const matrix_t<Scalar>> z(detail::as_matrix(scores));
   for (index_t j = 0; j < z.cols(); ++j) {
     const auto stats = detail::reduce_column(z.col(j).data(), z.rows(), beta, static_cast<Scalar*>(nullptr));
     out(j) = detail::lse_from_stats(stats, beta);
@@ -35,12 +36,12 @@ void logsumexp_into(const Eigen::MatrixBase<Derived>& scores, typename Derived::
 /// lse of a vector (scalar) or of each column of a matrix (row vector).
 /// @throws std::invalid_argument when beta is not finite and > 0.
 template <class Derived>
-auto logsumexp(const Eigen::MatrixBase<Derived>& scores, typename Derived::Scalar beta = 1) {
+auto logsumexp(const Eigen::DenseBase<Derived>& scores, typename Derived::Scalar beta = 1) {
   using Scalar = typename Derived::Scalar;
   static_assert(Real<Scalar>, "hopfield::logsumexp: scores must hold float, double or long double");
   if constexpr (Derived::IsVectorAtCompileTime) {
     detail::require_positive_finite("logsumexp", "beta", beta);
-    const Eigen::Ref<const vector_t<Scalar>> z(scores.derived());
+    const Eigen::Ref<const vector_t<Scalar>> z(detail::as_matrix(scores));
     const auto stats = detail::reduce_column(z.data(), z.size(), beta, static_cast<Scalar*>(nullptr));
     return detail::lse_from_stats(stats, beta);
   } else {

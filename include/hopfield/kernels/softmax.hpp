@@ -9,6 +9,9 @@
 ///
 /// @throws std::invalid_argument when beta is not finite and > 0 (checked at the call), or when
 ///         the output of softmax_into has another shape than the scores.
+#include <cmath>
+#include <limits>
+
 #include <Eigen/Core>
 
 #include "hopfield/core/types.hpp"
@@ -21,9 +24,11 @@ namespace detail {
 template <class Scalar>
 void normalise_column(Scalar* weights, index_t n, const column_stats<Scalar>& stats) {
   Eigen::Map<Eigen::Array<Scalar, Eigen::Dynamic, 1>> w(weights, n);
-  if (stats.sum > 0) {
+  if (std::isnan(stats.max)) {
+    w.setConstant(std::numeric_limits<Scalar>::quiet_NaN());  // a NaN poisons its own column only
+  } else if (stats.sum > 0) {
     w *= static_cast<Scalar>(1 / stats.sum);
-  } else if (!std::isnan(stats.max)) {
+  } else {
     w.setZero();  // a fully masked column weighs nothing
   }
 }
@@ -31,14 +36,14 @@ void normalise_column(Scalar* weights, index_t n, const column_stats<Scalar>& st
 
 /// Column-wise softmax of `scores` written into `out` (same shape); `out` may be `scores` itself.
 template <class Derived>
-void softmax_into(const Eigen::MatrixBase<Derived>& scores, typename Derived::Scalar beta,
+void softmax_into(const Eigen::DenseBase<Derived>& scores, typename Derived::Scalar beta,
                   Eigen::Ref<matrix_t<typename Derived::Scalar>> out) {
   using Scalar = typename Derived::Scalar;
   static_assert(Real<Scalar>, "hopfield::softmax_into: scores must hold float, double or long double");
   detail::require_positive_finite("softmax_into", "beta", beta);
   detail::require_size("softmax_into", "out", "rows", scores.rows(), out.rows());
   detail::require_size("softmax_into", "out", "cols", scores.cols(), out.cols());
-  const Eigen::Ref<const matrix_t<Scalar>> z(scores);
+  const Eigen::Ref<const matrix_t<Scalar>> z(detail::as_matrix(scores));
   for (index_t j = 0; j < z.cols(); ++j) {
     const auto stats = detail::reduce_column(z.col(j).data(), z.rows(), beta, out.col(j).data());
     detail::normalise_column(out.col(j).data(), z.rows(), stats);
@@ -48,12 +53,12 @@ void softmax_into(const Eigen::MatrixBase<Derived>& scores, typename Derived::Sc
 /// Softmax of a vector, or of each column of a matrix.
 /// @throws std::invalid_argument when beta is not finite and > 0.
 template <class Derived>
-auto softmax(const Eigen::MatrixBase<Derived>& scores, typename Derived::Scalar beta = 1) {
+auto softmax(const Eigen::DenseBase<Derived>& scores, typename Derived::Scalar beta = 1) {
   using Scalar = typename Derived::Scalar;
   static_assert(Real<Scalar>, "hopfield::softmax: scores must hold float, double or long double");
   detail::require_positive_finite("softmax", "beta", beta);
   if constexpr (Derived::IsVectorAtCompileTime) {
-    const Eigen::Ref<const vector_t<Scalar>> z(scores.derived());
+    const Eigen::Ref<const vector_t<Scalar>> z(detail::as_matrix(scores));
     vector_t<Scalar> out(z.size());
     const auto stats = detail::reduce_column(z.data(), z.size(), beta, out.data());
     detail::normalise_column(out.data(), z.size(), stats);
