@@ -72,6 +72,18 @@ void run_sweeps(const E& energy, const U& update, Eigen::Ref<vector_t<scalar_of<
   report.energy = energy.energy(state);
 }
 
+/// Energies of a batch of states (columns) into out: one call to the energy's optional batch
+/// member `energies(states, out)` when it has one (one pass over a large memory), else per column.
+template <class E>
+void batch_energies(const E& energy, const Eigen::Ref<const matrix_t<scalar_of<E>>>& states,
+                    Eigen::Ref<row_vector_t<scalar_of<E>>> out) {
+  if constexpr (requires { energy.energies(states, out); }) {
+    energy.energies(states, out);
+  } else {
+    for (index_t j = 0; j < states.cols(); ++j) out(j) = energy.energy(states.col(j));
+  }
+}
+
 template <class E, class U>
 void run_batch_steps(const E& energy, const U& update, Eigen::Ref<matrix_t<scalar_of<E>>> states,
                      const retrieval_options& options, std::vector<query_report<scalar_of<E>>>& reports) {
@@ -83,13 +95,16 @@ void run_batch_steps(const E& energy, const U& update, Eigen::Ref<matrix_t<scala
   matrix_t<Scalar> next(rows, count);
   std::vector<index_t> active(static_cast<std::size_t>(count));
   for (index_t j = 0; j < count; ++j) active[static_cast<std::size_t>(j)] = j;
+  row_vector_t<Scalar> energies(count);
   if (options.record_trace) {
-    for (index_t j = 0; j < count; ++j) reports[static_cast<std::size_t>(j)].energy_trace.push_back(energy.energy(states.col(j)));
+    batch_energies(energy, states, energies);
+    for (index_t j = 0; j < count; ++j) reports[static_cast<std::size_t>(j)].energy_trace.push_back(energies(j));
   }
   for (index_t step = 1; step <= options.max_steps && !active.empty(); ++step) {
     const auto live = static_cast<index_t>(active.size());
     for (index_t k = 0; k < live; ++k) active_states.col(k) = states.col(active[static_cast<std::size_t>(k)]);
     update.step(energy, active_states.leftCols(live), next.leftCols(live));
+    if (options.record_trace) batch_energies(energy, next.leftCols(live), energies.head(live));
     std::size_t kept = 0;
     for (index_t k = 0; k < live; ++k) {
       const index_t j = active[static_cast<std::size_t>(k)];
@@ -100,7 +115,7 @@ void run_batch_steps(const E& energy, const U& update, Eigen::Ref<matrix_t<scala
                           within_tolerance<Scalar>(next.col(k), previous.col(j), options.tolerance);
       previous.col(j) = states.col(j);
       states.col(j) = next.col(k);
-      if (options.record_trace) report.energy_trace.push_back(energy.energy(states.col(j)));
+      if (options.record_trace) report.energy_trace.push_back(energies(k));
       if (unchanged) {
         report.reason = stop_reason::converged;
       } else if (cycled) {
@@ -111,10 +126,11 @@ void run_batch_steps(const E& energy, const U& update, Eigen::Ref<matrix_t<scala
     }
     active.resize(kept);
   }
+  batch_energies(energy, states, energies);
   for (index_t j = 0; j < count; ++j) {
     auto& report = reports[static_cast<std::size_t>(j)];
     report.converged = report.reason == stop_reason::converged;
-    report.energy = energy.energy(states.col(j));
+    report.energy = energies(j);
   }
 }
 
