@@ -1,0 +1,103 @@
+#pragma once
+/// @file The Dense Associative Memory (Krotov & Hopfield 2016; Demircigil et al. 2017):
+/// E(s) = -sum_mu F(x^mu . s) over +-1 patterns, run by the shared retrieval engine.
+///
+///   hopfield::dense_associative_memory<float, hopfield::rectified_polynomial> dam(X, {.degree = 3});
+///   hopfield::dense_associative_memory<float, hopfield::exponential> edam(X);
+///   auto r = dam.retrieve(q);                                        // asynchronous by default
+///   auto rb = dam.retrieve(Q, options, hopfield::synchronous_update{}); // a batch, one product per step
+///
+/// docs/dense.md describes the interactions, the update, the numerics and capacity.
+#include <utility>
+
+#include <Eigen/Core>
+
+#include "hopfield/core/concepts.hpp"
+#include "hopfield/core/results.hpp"
+#include "hopfield/core/types.hpp"
+#include "hopfield/core/validation.hpp"
+#include "hopfield/energy/interaction_energy.hpp"
+#include "hopfield/energy/interactions.hpp"
+#include "hopfield/memory/retrieval_engine.hpp"
+#include "hopfield/update/asynchronous_update.hpp"
+
+namespace hopfield {
+
+/// Stores +-1 patterns (columns of an N x M matrix) under an interaction F: polynomial (the
+/// default, F(x) = x^n), rectified_polynomial (max(x, 0)^n), exponential (exp(x)) or any type
+/// satisfying InteractionFunction. The interaction value is the memory's option: `{.degree = 3}`.
+template <Real Scalar, class Interaction = polynomial>
+  requires InteractionFunction<Interaction, Scalar>
+class dense_associative_memory {
+ public:
+  using scalar_type = Scalar;
+  using interaction_type = Interaction;
+  using energy_type = interaction_energy<Scalar, Interaction>;
+
+  /// @throws std::invalid_argument when the patterns are empty or hold an entry other than +-1,
+  ///         or when the interaction rejects its settings (polynomials: degree outside
+  ///         [2, detail::max_degree<Scalar>]).
+  template <class Derived>
+  explicit dense_associative_memory(const Eigen::MatrixBase<Derived>& patterns, Interaction interaction = {})
+      : energy_(checked(patterns, interaction), interaction) {}
+
+  /// Retrieves from one query (a vector: state and report) or a batch (a matrix: states and one
+  /// report per column) under `update` (asynchronous by default; synchronous_update,
+  /// stochastic_update or any UpdatePolicy). Deterministic for a given options.seed.
+  /// @throws std::invalid_argument for a query of the wrong dimension, an empty batch, an entry
+  ///         other than +-1, or bad options (see hopfield::retrieve).
+  template <class Derived, class Update = asynchronous_update>
+    requires UpdatePolicy<Update, energy_type>
+  auto retrieve(const Eigen::MatrixBase<Derived>& query, const retrieval_options& options = {},
+                const Update& update = {}) const {
+    return hopfield::retrieve(energy_, update, query, options);
+  }
+
+  /// -sum_mu F(x^mu . s); saturates to +-inf where that is not representable in Scalar (the
+  /// exponential beyond N of about 88 in float, 709 in double): use log_energy() there.
+  /// @throws std::invalid_argument when s has the wrong length or an entry other than +-1.
+  template <class Derived>
+  [[nodiscard]] Scalar energy(const Eigen::MatrixBase<Derived>& s) const {
+    check_state("dense_associative_memory::energy", s);
+    return energy_.energy(s.template cast<Scalar>());
+  }
+
+  /// The energy as sign * exp(log_abs) (signed_log), representable at every N: for the
+  /// exponential, sign = -1 and log_abs = logsumexp_mu(x^mu . s).
+  /// @throws std::invalid_argument when s has the wrong length or an entry other than +-1.
+  template <class Derived>
+  [[nodiscard]] signed_log<Scalar> log_energy(const Eigen::MatrixBase<Derived>& s) const {
+    check_state("dense_associative_memory::log_energy", s);
+    return energy_.log_energy(s.template cast<Scalar>());
+  }
+
+  /// The stored patterns, N x M (one per column).
+  [[nodiscard]] const row_major_matrix_t<Scalar>& patterns() const { return energy_.patterns(); }
+  /// N, the number of neurons.
+  [[nodiscard]] index_t dimension() const { return energy_.dimension(); }
+  /// M, the number of stored patterns.
+  [[nodiscard]] index_t size() const { return energy_.size(); }
+  [[nodiscard]] const Interaction& interaction() const { return energy_.interaction(); }
+  /// The energy policy, to combine with other updates or call hopfield::retrieve directly.
+  [[nodiscard]] const energy_type& energy_policy() const { return energy_; }
+
+ private:
+  template <class Derived>
+  static const Eigen::MatrixBase<Derived>& checked(const Eigen::MatrixBase<Derived>& patterns,
+                                                   const Interaction& interaction) {
+    detail::validate_interaction<Scalar>("dense_associative_memory", interaction);
+    detail::validate_dense_patterns("dense_associative_memory", patterns);
+    return patterns;
+  }
+
+  template <class Derived>
+  void check_state(std::string_view function, const Eigen::MatrixBase<Derived>& s) const {
+    if (s.cols() != 1) detail::throw_invalid(function, "state", "one column", s.cols());
+    detail::require_size(function, "state", "rows", dimension(), s.rows());
+    detail::require_binary(function, "state", s);
+  }
+
+  energy_type energy_;
+};
+
+}  // namespace hopfield
