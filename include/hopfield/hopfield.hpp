@@ -19,4 +19,5 @@
 #include "hopfield/update/synchronous_update.hpp"
 #include "hopfield/memory/dense_associative_memory.hpp"
 #include "hopfield/memory/retrieval_engine.hpp"
+#include "hopfield/analysis/capacity.hpp"
 #include "hopfield/analysis/patterns.hpp"
