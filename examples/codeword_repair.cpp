@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
                 << "\n  received " << hex(shown_sent, nibbles) << "\n  repaired " << hex(shown_got, nibbles) << '\n';
     }
     std::cout << "\nWER: words with any wrong bit; BER: wrong bits. The limit is a sufficient condition, proved\n"
-                 "for large N, for every stored word at once; a few sent words can still come back beyond it.\n"
+                 "for large N, for every stored word at once: typical sent words still come back a little beyond it.\n"
                  "A word that fails lands on another codeword or a mixture, so its BER nears 50%.\n";
     return 0;
   } catch (const example::usage_error& e) {
