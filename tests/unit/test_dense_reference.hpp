@@ -103,3 +103,29 @@ std::pair<hopfield::vector_t<Scalar>, hopfield::index_t> naive_retrieve(const X&
 inline constexpr bool wide_long_double = std::numeric_limits<ld>::max_exponent10 > 2000;
 
 }  // namespace dense_ref
+
+namespace dense_ref {
+
+/// Every neuron's Krotov-Hopfield sum (and its terms' magnitude) for one state, with the overlaps
+/// computed once from scratch in long double (for the large-N numerics tests).
+template <class F, class X, class S>
+std::vector<std::pair<ld, ld>> all_gaps(const X& patterns, const S& s, const F& f) {
+  std::vector<ld> m(static_cast<std::size_t>(patterns.cols()));
+  for (hopfield::index_t mu = 0; mu < patterns.cols(); ++mu) m[static_cast<std::size_t>(mu)] = overlap(patterns, s, mu);
+  std::vector<std::pair<ld, ld>> out(static_cast<std::size_t>(patterns.rows()));
+  for (hopfield::index_t i = 0; i < patterns.rows(); ++i) {
+    ld total = 0;
+    ld magnitude = 0;
+    for (hopfield::index_t mu = 0; mu < patterns.cols(); ++mu) {
+      const ld x_i = static_cast<ld>(patterns(i, mu));
+      const ld rest = m[static_cast<std::size_t>(mu)] - x_i * static_cast<ld>(s(i));
+      const ld term = f(x_i + rest) - f(-x_i + rest);
+      total += term;
+      magnitude += std::abs(term);
+    }
+    out[static_cast<std::size_t>(i)] = {total, magnitude};
+  }
+  return out;
+}
+
+}  // namespace dense_ref
