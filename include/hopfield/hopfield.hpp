@@ -30,3 +30,6 @@
 #include "hopfield/memory/retrieval_engine.hpp"
 #include "hopfield/analysis/capacity.hpp"
 #include "hopfield/analysis/patterns.hpp"
+#include "hopfield/analysis/separation.hpp"
+#include "hopfield/analysis/fixed_points.hpp"
+#include "hopfield/analysis/retrieval_bound.hpp"
