@@ -115,7 +115,7 @@ TEST_CASE("streaming: the block plan keeps score memory within the budget, indep
           REQUIRE(plan.threads >= 1);
           const auto bytes = static_cast<std::size_t>(plan.block * b) * sizeof(float) * static_cast<std::size_t>(plan.threads);
           REQUIRE((bytes <= budget || plan.block == 1));
-          // Automatic blocks are cache-sized: at most 768 KiB of keys, values and scores.
+          // Automatic blocks are cache-sized: at most batch_block_bytes of keys, values and scores.
           REQUIRE(static_cast<std::size_t>(plan.block) * static_cast<std::size_t>(128 + b) * sizeof(float) <=
                   std::max<std::size_t>(detail::batch_block_bytes, static_cast<std::size_t>(16 * (128 + b)) * sizeof(float)));
           if (threads == 1) {

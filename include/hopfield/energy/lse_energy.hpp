@@ -26,8 +26,8 @@ struct streaming_options {
   /// Upper bound, in bytes, on the score blocks of all threads together. The M x B scores are
   /// never formed when they exceed it; by default blocks are cache-sized, far below it.
   std::size_t memory_budget = std::size_t{64} << 20;
-  /// Patterns per block; 0 chooses a cache-sized block (about 128 KiB of patterns for one query,
-  /// 768 KiB of keys, values and scores for a batch). M gives the one-shot product.
+  /// Patterns per block; 0 chooses a cache-sized block (about 32 KiB of patterns for one query,
+  /// 384 KiB of keys, values and scores for a batch). M gives the one-shot product.
   index_t block_size = 0;
   /// Threads over pattern blocks (OpenMP builds); 0 uses omp_get_max_threads() when the work is
   /// large enough, 1 runs serially.
