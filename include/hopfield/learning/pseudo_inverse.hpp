@@ -7,7 +7,10 @@
 ///
 /// Why the zero diagonal keeps stored patterns: for x in span(X), P x = x, so
 /// (W x)_i = x_i (1 - P_ii) with 0 <= P_ii <= 1: the field never opposes x_i. Where P_ii < 1 it
-/// agrees strictly; where P_ii = 1 (e_i lies in the span) it is zero, a tie, which keeps s_i.
+/// agrees strictly; where P_ii = 1 (e_i lies in the span, e.g. two patterns differ in bit i only)
+/// it is zero, a tie, which keeps s_i. Rounding would turn that zero into +-1e-16 noise that can
+/// flip a stored bit, so such rows are made exact: P_ii = 1 forces P_ij = 0 for j != i (P is a
+/// symmetric idempotent), and rows with 1 - P_ii within the rank tolerance are set to that.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -46,7 +49,7 @@ struct pseudo_inverse {
       const index_t n = patterns.rows();
       const matrix_t<wide> x = patterns.template cast<wide>();
       Eigen::ColPivHouseholderQR<matrix_t<wide>> qr(x);
-      qr.setThreshold(static_cast<wide>(relative_tolerance(n)));
+      qr.setThreshold(static_cast<wide>(relative_tolerance<Scalar>(n)));
       rank_ = qr.rank();
       matrix_t<wide> basis = matrix_t<wide>::Identity(n, rank_);
       basis.applyOnTheLeft(qr.householderQ().setLength(rank_));
@@ -56,6 +59,7 @@ struct pseudo_inverse {
       diagonal_ = projector.diagonal().template cast<Scalar>();
       raw = projector.template cast<Scalar>();
       raw.diagonal().setZero();
+      snap_unit_rows(raw, projector.diagonal(), relative_tolerance<wide>(n));
     }
 
     /// Sizes the workspaces add() needs for dimension n.
@@ -75,22 +79,36 @@ struct pseudo_inverse {
         residual_ -= projected_;
       }
       const Scalar norm2 = residual_.squaredNorm();
-      const auto limit = static_cast<Scalar>(relative_tolerance(n));
+      const auto limit = static_cast<Scalar>(relative_tolerance<Scalar>(n));
       if (!(norm2 > limit * limit * x.squaredNorm())) return;
       const Scalar inv = Scalar(1) / norm2;
       for (index_t j = 0; j < n; ++j) raw.col(j) += (inv * residual_(j)) * residual_;
       diagonal_ += inv * residual_.cwiseAbs2();
       raw.diagonal().setZero();
       ++rank_;
+      snap_unit_rows(raw, diagonal_, relative_tolerance<Scalar>(n));
     }
 
     /// The rank of the stored patterns (the dimension of their span).
     [[nodiscard]] index_t rank() const { return rank_; }
 
    private:
+    // The rule's tolerance, or N times the epsilon of the type the decision is computed in.
+    template <class Computed>
     [[nodiscard]] double relative_tolerance(index_t n) const {
       if (tolerance_ > 0) return tolerance_;
-      return static_cast<double>(n) * static_cast<double>(std::numeric_limits<Scalar>::epsilon());
+      return static_cast<double>(n) * static_cast<double>(std::numeric_limits<Computed>::epsilon());
+    }
+
+    // Rows whose P_ii is 1 within the tolerance become exactly e_i: zero off the diagonal.
+    template <class Diagonal>
+    void snap_unit_rows(matrix_t<Scalar>& raw, const Diagonal& diagonal, double tolerance) {
+      for (index_t i = 0; i < raw.rows(); ++i) {
+        if (static_cast<double>(diagonal(i)) < 1.0 - tolerance) continue;
+        raw.row(i).setZero();
+        raw.col(i).setZero();
+        diagonal_(i) = Scalar(1);
+      }
     }
 
     double tolerance_ = 0;
