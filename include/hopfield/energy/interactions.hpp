@@ -190,6 +190,34 @@ void power_differences(std::span<const Scalar> a, const power_scale<Scalar>& sca
   for (index_t start = 0; start < total; start += difference_block) {
     const index_t len = std::min(difference_block, total - start);
     const Eigen::Map<const array> in(a.data() + start, len);
+    Eigen::Map<array> result(out.data() + start, len);
+    // The common degrees as one fused pass; the others by squaring, a pass per step.
+    const auto u_expr = [&] {
+      if constexpr (Rectified) {
+        return ((in + Scalar(1)) * scale.inverse).max(Scalar(0));
+      } else {
+        return (in + Scalar(1)) * scale.inverse;
+      }
+    };
+    const auto v_expr = [&] {
+      if constexpr (Rectified) {
+        return ((in - Scalar(1)) * scale.inverse).max(Scalar(0));
+      } else {
+        return (in - Scalar(1)) * scale.inverse;
+      }
+    };
+    if (degree == 2) {
+      result = u_expr().square() - v_expr().square();
+      continue;
+    }
+    if (degree == 3) {
+      result = u_expr().cube() - v_expr().cube();
+      continue;
+    }
+    if (degree == 4) {
+      result = u_expr().square().square() - v_expr().square().square();
+      continue;
+    }
     Eigen::Map<array> u(up, len);
     Eigen::Map<array> v(down, len);
     if constexpr (Rectified) {
