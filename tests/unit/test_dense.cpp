@@ -384,3 +384,35 @@ TEMPLATE_TEST_CASE("dense: the shared engine's report and the classical helpers"
   // The energy policy runs through hopfield::retrieve directly, too.
   REQUIRE(retrieve(dam.energy_policy(), asynchronous_update{}, queries, options).states == batch.states);
 }
+
+TEMPLATE_TEST_CASE("dense: batch energies from one product equal the per-state energies", "[dense]", float, double) {
+  const auto x = random_binary_patterns<TestType>(48, 25, 9);
+  const auto states = corrupt(x.leftCols(6), 0.3, 10);
+  for_each_interaction<TestType>(x, all_interactions, [&](const auto& dam, const dense_ref::interaction& ref) {
+    const auto& energy = dam.energy_policy();
+    row_vector_t<TestType> out(6);
+    energy.energies(states, out);
+    for (index_t j = 0; j < 6; ++j) {
+      REQUIRE(out(j) == energy.energy(states.col(j)));
+      REQUIRE(static_cast<double>(out(j)) ==
+              Approx(static_cast<double>(dense_ref::energy(x, states.col(j), ref))).epsilon(relative_tolerance<TestType>()));
+    }
+    // The synchronous engine's trace and final energies come from it.
+    retrieval_options options;
+    options.record_trace = true;
+    const auto r = dam.retrieve(states, options, synchronous_update{});
+    for (index_t j = 0; j < 6; ++j) {
+      const auto& report = r.reports[static_cast<std::size_t>(j)];
+      REQUIRE(report.energy == energy.energy(r.states.col(j)));
+      REQUIRE(report.energy_trace.front() == energy.energy(states.col(j)));
+    }
+  });
+  const interaction_energy<TestType> energy(x);
+  row_vector_t<TestType> wrong(5);
+  REQUIRE_THROWS_WITH(energy.energies(states, wrong),
+                      test::contains("hopfield::interaction_energy::energies: argument 'out' expected size = 6"));
+  matrix_t<TestType> bad = states;
+  bad(0, 0) = 2;
+  row_vector_t<TestType> out(6);
+  REQUIRE_THROWS_WITH(energy.energies(bad, out), test::contains("'states' expected entries in {-1, +1}, got 2"));
+}

@@ -109,12 +109,19 @@ class interaction_energy {
   /// exponential at N in the hundreds in float, about 710 in double); log_energy() always is.
   /// @throws std::invalid_argument when s has the wrong length or an entry other than +-1.
   [[nodiscard]] Scalar energy(const Eigen::Ref<const vector_t<Scalar>>& s) const {
-    const auto log_e = log_energy_wide("interaction_energy::energy", s);
-    if (log_e.sign == 0) return Scalar(0);
-    if (log_e.log_abs > std::log(static_cast<wide>(std::numeric_limits<Scalar>::max()))) {
-      return static_cast<Scalar>(log_e.sign) * std::numeric_limits<Scalar>::infinity();
-    }
-    return static_cast<Scalar>(log_e.sign * std::exp(log_e.log_abs));
+    return saturate(log_energy_wide("interaction_energy::energy", s));
+  }
+
+  /// energy() of every state of a batch (columns) into out, the overlaps from one product.
+  /// @throws std::invalid_argument when the states do not have N rows, an entry is not +-1, or
+  ///         out's length differs from the number of states.
+  void energies(const Eigen::Ref<const matrix_t<Scalar>>& states, Eigen::Ref<row_vector_t<Scalar>> out) const {
+    constexpr std::string_view function = "interaction_energy::energies";
+    detail::require_size(function, "states", "rows", dimension(), states.rows());
+    detail::require_size(function, "out", "size", states.cols(), out.size());
+    detail::require_binary(function, "states", states);
+    const matrix_t<Scalar> m = rows_.transpose() * states;
+    for (index_t b = 0; b < states.cols(); ++b) out(b) = saturate(log_energy_of(m.col(b)));
   }
 
   /// The energy as sign * exp(log_abs): sign = -sign(sum_mu F(m_mu)), log_abs = log|sum_mu F(m_mu)|.
@@ -241,11 +248,25 @@ class interaction_energy {
     }
   }
 
-  /// -sum F(m) as a signed log in the accumulation type.
+  /// The value of a signed log in Scalar, saturating to +-inf.
+  static Scalar saturate(const signed_log<wide>& log_e) {
+    if (log_e.sign == 0) return Scalar(0);
+    if (log_e.log_abs > std::log(static_cast<wide>(std::numeric_limits<Scalar>::max()))) {
+      return static_cast<Scalar>(log_e.sign) * std::numeric_limits<Scalar>::infinity();
+    }
+    return static_cast<Scalar>(log_e.sign * std::exp(log_e.log_abs));
+  }
+
+  /// -sum F(x^mu . s) as a signed log in the accumulation type, s checked.
   signed_log<wide> log_energy_wide(std::string_view function, const Eigen::Ref<const vector_t<Scalar>>& s) const {
     detail::require_size(function, "state", "rows", dimension(), s.rows());
     detail::require_binary(function, "state", s);
     const vector_t<Scalar> m = rows_.transpose() * s;
+    return log_energy_of(m);
+  }
+
+  /// -sum F(m) as a signed log in the accumulation type, from the overlaps.
+  signed_log<wide> log_energy_of(const Eigen::Ref<const vector_t<Scalar>>& m) const {
     signed_log<wide> sum;
     if constexpr (requires { interaction_.template log_sum<wide>(m); }) {
       sum = interaction_.template log_sum<wide>(m);
