@@ -4,6 +4,7 @@
 #include <Eigen/Core>
 
 #include "hopfield/core/types.hpp"
+#include "hopfield/learning/detail/symmetric.hpp"
 
 namespace hopfield {
 
@@ -28,16 +29,14 @@ struct hebbian {
       const index_t n = patterns.rows();
       raw.setZero(n, n);
       raw.template selfadjointView<Eigen::Lower>().rankUpdate(patterns);
-      for (index_t j = 0; j < n; ++j) {
-        raw(j, j) = 0;
-        raw.row(j).tail(n - j - 1) = raw.col(j).tail(n - j - 1).transpose();
-      }
+      detail::mirror_lower_zero_diagonal(raw);
     }
 
     /// Sizes the workspaces add() needs for dimension n (nothing here).
     void reserve(index_t /*n*/) {}
 
-    /// raw <- raw + x x^T off the diagonal. Allocates nothing; cannot fail.
+    /// raw <- raw + x x^T off the diagonal (integers: exact and symmetric). Allocates nothing;
+    /// cannot fail.
     void add(const Eigen::Ref<const vector_t<Scalar>>& x, matrix_t<Scalar>& raw) {
       for (index_t j = 0; j < raw.cols(); ++j) {
         raw.col(j) += x(j) * x;

@@ -19,6 +19,7 @@
 #include <Eigen/QR>
 
 #include "hopfield/core/types.hpp"
+#include "hopfield/learning/detail/symmetric.hpp"
 #include "hopfield/detail/wide.hpp"
 
 namespace hopfield {
@@ -55,10 +56,9 @@ struct pseudo_inverse {
       basis.applyOnTheLeft(qr.householderQ().setLength(rank_));
       matrix_t<wide> projector = matrix_t<wide>::Zero(n, n);
       projector.template selfadjointView<Eigen::Lower>().rankUpdate(basis);
-      for (index_t j = 0; j < n; ++j) projector.row(j).tail(n - j - 1) = projector.col(j).tail(n - j - 1).transpose();
       diagonal_ = projector.diagonal().template cast<Scalar>();
       raw = projector.template cast<Scalar>();
-      raw.diagonal().setZero();
+      detail::mirror_lower_zero_diagonal(raw);
       snap_unit_rows(raw, projector.diagonal(), relative_tolerance<wide>(n));
     }
 
@@ -82,9 +82,9 @@ struct pseudo_inverse {
       const auto limit = static_cast<Scalar>(relative_tolerance<Scalar>(n));
       if (!(norm2 > limit * limit * x.squaredNorm())) return;
       const Scalar inv = Scalar(1) / norm2;
-      for (index_t j = 0; j < n; ++j) raw.col(j) += (inv * residual_(j)) * residual_;
+      for (index_t j = 0; j < n; ++j) raw.col(j).tail(n - j) += (inv * residual_(j)) * residual_.tail(n - j);
       diagonal_ += inv * residual_.cwiseAbs2();
-      raw.diagonal().setZero();
+      detail::mirror_lower_zero_diagonal(raw);
       ++rank_;
       snap_unit_rows(raw, diagonal_, relative_tolerance<Scalar>(n));
     }

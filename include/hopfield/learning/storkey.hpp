@@ -6,6 +6,7 @@
 #include <Eigen/Core>
 
 #include "hopfield/core/types.hpp"
+#include "hopfield/learning/detail/symmetric.hpp"
 
 namespace hopfield {
 
@@ -47,9 +48,10 @@ struct storkey {
       field_.noalias() = raw * x;
       u_ = Scalar(0.5) * x - field_;
       for (index_t j = 0; j < n; ++j) {
-        raw.col(j) = keep * raw.col(j) + (inv_n * x(j)) * u_ + (inv_n * u_(j)) * x;
-        raw(j, j) = 0;
+        const index_t len = n - j;  // the lower triangle, diagonal included
+        raw.col(j).tail(len) = keep * raw.col(j).tail(len) + (inv_n * x(j)) * u_.tail(len) + (inv_n * u_(j)) * x.tail(len);
       }
+      detail::mirror_lower_zero_diagonal(raw);
     }
 
    private:
