@@ -11,6 +11,7 @@
 //   classical_async N = 4096, M = 410             net.retrieve(s, {.max_steps = 1}): one sweep
 //   classical_sync  N = 4096, M = 410, B = 256    synchronous_update::step (one batch step)  1 and 2
 //   dense_async     N = 1024, M = 4096, rectified polynomial degree 3, one sweep
+//   *_sweep_only    the same first sweep through the policy API (init_context + sweep)
 //   *_async_batch   the sweeps for a batch of queries (the engine spreads queries over threads)
 //   gemm            X^T Q, 65536 x 128 x 256: Eigen's own product, or OpenBLAS in a
 //                   -DHOPFIELD_USE_BLAS=ON build (the context line "products" says which)
@@ -30,6 +31,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #if defined(_OPENMP)
@@ -113,11 +115,27 @@ std::vector<index_t> first_sweep_order(index_t n, index_t column) {
   return order;
 }
 
-// Thread count for OpenMP regions and Eigen's products.
-void use_threads(int threads) {
+}  // namespace
+
+#if defined(EIGEN_USE_BLAS)
+// OpenBLAS's own thread count; weak, so a -DHOPFIELD_USE_BLAS build against another BLAS links.
+extern "C" void openblas_set_num_threads(int) __attribute__((weak));
+#endif
+
+namespace {
+
+// Thread count for OpenMP regions and Eigen's products. With EIGEN_USE_BLAS the products run in
+// OpenBLAS: paths that thread themselves over pattern blocks (`own_threads`) call it serially,
+// or two OpenMP threads would each start OpenBLAS's threads on two cores.
+void use_threads(int threads, bool own_threads = false) {
   Eigen::setNbThreads(threads);
 #if defined(_OPENMP)
   omp_set_num_threads(threads);
+#endif
+#if defined(EIGEN_USE_BLAS)
+  if (openblas_set_num_threads != nullptr) openblas_set_num_threads(own_threads ? 1 : threads);
+#else
+  (void)own_threads;
 #endif
 }
 
@@ -131,7 +149,7 @@ void set_items(benchmark::State& state, double items_per_iteration) {
 
 void modern_batched(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
-  use_threads(threads);
+  use_threads(threads, /*own_threads=*/true);
   const auto mhn = make_modern(threads);
   const matrix& q = modern_data().queries;
   matrix out(modern_n, modern_b);
@@ -148,7 +166,7 @@ void modern_batched(benchmark::State& state) {
 
 void modern_single(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
-  use_threads(threads);
+  use_threads(threads, /*own_threads=*/true);
   const auto mhn = make_modern(threads);
   const vector q = modern_data().queries.col(0);
   vector out(modern_n);
@@ -171,6 +189,35 @@ void classical_async(benchmark::State& state) {
     benchmark::DoNotOptimize(r.state.data());
   }
   set_items(state, static_cast<double>(classical_n));  // neuron updates
+}
+
+// What retrieve() costs beyond the sweep itself: the same first sweep through the policy API
+// (init_context computes the overlaps, then one asynchronous sweep in the same visiting order),
+// without validation, the final energy and the result's allocation.
+template <class Memory>
+void bare_sweep(benchmark::State& state, const Memory& memory, const vector& start) {
+  use_threads(1);
+  const auto& energy = memory.energy_policy();
+  typename std::remove_cvref_t<decltype(energy)>::context_type ctx;
+  hopfield::sweep_workspace ws;
+  const hopfield::asynchronous_update update;
+  vector s(start.size());
+  for (auto _ : state) {
+    s = start;
+    ws.rng.seed(hopfield::derive_seed(sweep_seed, 0));
+    energy.init_context(ctx, s);
+    benchmark::DoNotOptimize(update.sweep(energy, ctx, s, ws));
+    benchmark::ClobberMemory();
+  }
+  set_items(state, static_cast<double>(start.size()));
+}
+
+void classical_async_sweep_only(benchmark::State& state) {
+  bare_sweep(state, make_classical(), classical_data().queries.col(0));
+}
+
+void dense_async_sweep_only(benchmark::State& state) {
+  bare_sweep(state, make_dense(), dense_data().queries.col(0));
 }
 
 void classical_async_batch(benchmark::State& state) {
@@ -244,9 +291,11 @@ void gemm(benchmark::State& state) {
 BENCHMARK(modern_batched)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(modern_single)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(classical_async)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(classical_async_sweep_only)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(classical_async_batch)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(classical_sync)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(dense_async)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(dense_async_sweep_only)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(dense_async_batch)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(gemm)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
