@@ -53,18 +53,20 @@ c=("#1b9e77" "#d95f02" "#7570b3" "#e7298a" "#66a61e" "#e6ab02")
   echo "set output '$png'"
   echo "set logscale xy; set grid; set key top left font 'Sans,10'; set xlabel 'N (neurons)'; set ylabel 'capacity M (patterns)'"
   echo "set multiplot layout 2,2 title 'Storage capacity against N: measured (points, 95% CI of the mean over seeded trials) and theory (dashed)'"
-  echo "set title 'Classical Hopfield network'"
+  echo "set title 'Classical Hopfield network'; set key bottom right"
   series "classical_hebbian_0_fixed_point|Hebbian, every pattern a fixed point (McEliece N/4lnN)|${c[0]}" \
          "classical_hebbian_0_recall|Hebbian, recall from 10% flips (McEliece)|${c[1]}" \
          "classical_hebbian_0_ags|Hebbian, AGS overlap >= 0.97 (0.138 N)|${c[2]}" \
          "classical_storkey_0_fixed_point|Storkey, fixed points (N/sqrt(2lnN))|${c[3]}" \
-         "classical_pseudo_inverse_0_fixed_point|pseudo-inverse, fixed points (N)|${c[4]}"
+         "classical_pseudo_inverse_0_recall|pseudo-inverse, recall from 10% flips (N)|${c[4]}"
+  echo "set key top left"
   echo "set title 'Dense Associative Memory, F(x) = x^n: every pattern a fixed point (theory: Krotov-Hopfield)'"
   series "dense_polynomial_2_fixed_point|n = 2|${c[0]}" "dense_polynomial_3_fixed_point|n = 3|${c[1]}" \
          "dense_polynomial_4_fixed_point|n = 4|${c[2]}" "dense_polynomial_5_fixed_point|n = 5|${c[3]}"
   echo "set title 'Dense Associative Memory, F(x) = max(x,0)^n: every pattern a fixed point (theory: Krotov-Hopfield)'"
   series "dense_rectified_2_fixed_point|n = 2|${c[0]}" "dense_rectified_3_fixed_point|n = 3|${c[1]}" \
          "dense_rectified_4_fixed_point|n = 4|${c[2]}" "dense_rectified_5_fixed_point|n = 5|${c[3]}"
+  echo "set key bottom right"
   echo "set title 'Exponential capacity (log-log: curving up = faster than any power of N)'"
   series "dense_exponential_0_fixed_point|dense F = exp, fixed points (Demircigil 2^{N/2})|${c[0]}" \
          "modern_sphere_0_recall|modern, sphere, beta = 1, recall from noise (Ramsauer Thm 3 bound)|${c[2]}"

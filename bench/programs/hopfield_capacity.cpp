@@ -104,7 +104,9 @@ std::vector<experiment> experiments_for(mode m) {
        "AGS 0.138 N", theory_ags});
   add({"classical", "storkey", 0, criterion::fixed_point, full ? std::vector<index_t>{50, 100, 200, 400} : std::vector<index_t>{50, 100, 200},
        "Storkey N/sqrt(2 ln N)", theory_storkey});
-  add({"classical", "pseudo_inverse", 0, criterion::fixed_point, full ? std::vector<index_t>{50, 100, 200, 400} : std::vector<index_t>{50, 100},
+  // Recall, not fixed points: at M >= N the projection is the identity, W = 0 once its diagonal
+  // is removed, and every state is a (neutral) fixed point.
+  add({"classical", "pseudo_inverse", 0, criterion::recall, full ? std::vector<index_t>{50, 100, 200, 400} : std::vector<index_t>{50, 100},
        "pseudo-inverse N", theory_pinv});
   const std::vector<std::vector<index_t>> dense_sizes = {
       {},
@@ -373,6 +375,25 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // The output files, opened before any work so a bad path fails at once.
+  std::ofstream csv(opt.csv);
+  if (!csv) {
+    std::cerr << "hopfield-capacity: cannot write '" << opt.csv << "'\n";
+    return 2;
+  }
+  std::string theory_path = opt.theory_csv;
+  if (theory_path.empty()) {
+    theory_path = opt.csv;
+    const auto dot = theory_path.rfind(".csv");
+    theory_path = (dot != std::string::npos && dot + 4 == theory_path.size() ? theory_path.substr(0, dot) : theory_path) +
+                  "_theory.csv";
+  }
+  std::ofstream theory_csv(theory_path);
+  if (!theory_csv) {
+    std::cerr << "hopfield-capacity: cannot write '" << theory_path << "'\n";
+    return 2;
+  }
+
   // Tasks, heaviest first (a simple longest-processing-time schedule).
   std::vector<task> tasks;
   std::vector<std::vector<point_result>> results(chosen.size());
@@ -449,11 +470,6 @@ int main(int argc, char** argv) {
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
   // Table and CSV.
-  std::ofstream csv(opt.csv);
-  if (!csv) {
-    std::cerr << "hopfield-capacity: cannot write '" << opt.csv << "'\n";
-    return 2;
-  }
   csv << "memory,option,degree,criterion,N,trials,capacity,ci_low,ci_high,median,median_low,median_high,median_coverage,"
          "min,max,alpha,theory,theory_name,evaluations,cpu_seconds\n";
   std::printf("%-44s %5s %6s %12s %25s %8s %12s  %s\n", "experiment", "N", "trials", "capacity M", "95% CI (mean)",
@@ -480,18 +496,6 @@ int main(int argc, char** argv) {
   }
 
   // Theory curves, sampled densely over each experiment's range of N, for the figure.
-  std::string theory_path = opt.theory_csv;
-  if (theory_path.empty()) {
-    theory_path = opt.csv;
-    const auto dot = theory_path.rfind(".csv");
-    theory_path = (dot != std::string::npos && dot + 4 == theory_path.size() ? theory_path.substr(0, dot) : theory_path) +
-                  "_theory.csv";
-  }
-  std::ofstream theory_csv(theory_path);
-  if (!theory_csv) {
-    std::cerr << "hopfield-capacity: cannot write '" << theory_path << "'\n";
-    return 2;
-  }
   theory_csv << "memory,option,degree,criterion,N,theory,theory_name\n";
   for (const auto& e : chosen) {
     const double lo = static_cast<double>(e.sizes.front()) * 0.9;
