@@ -1,6 +1,8 @@
 #pragma once
 /// @file Seeded pattern generators, corruption and overlap: the helpers every experiment needs.
-/// Every random choice takes a seed; the same seed gives the same result on every platform.
+/// Every random choice takes a seed, and the same seed gives the same result on every run. The
+/// binary draws (patterns, flipped positions) are bit-identical on every platform; the Gaussian
+/// ones go through std::log/std::cos and may differ in the last bits between compilers or flags.
 #include <cmath>
 #include <cstdint>
 #include <numbers>
