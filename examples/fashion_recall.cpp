@@ -74,7 +74,7 @@ image_set load(const data_paths& paths, index_t needed) {
   const auto count = static_cast<index_t>(images.sizes[0]);
   if (count < needed) {
     throw example::idx_error(paths.images.string() + ": holds " + std::to_string(count) + " images, " +
-                             std::to_string(needed) + " are needed (lower --stored)");
+                             std::to_string(needed) + " are needed (lower --stored, or use --set train: 60000 images)");
   }
   const index_t n = out.rows * out.cols;
   out.pixels.resize(n, needed);
