@@ -185,9 +185,11 @@ class quadratic_energy {
 
   void finish_thresholds() { scaled_thresholds_ = denominator_ * thresholds_; }
 
-  // Resolves the field modes. Sweeps: patterns when 4 M <= N (an init plus a few sweeps in
-  // O(N M) each beat one O(N^2) init; bench_classical measures the crossover). Batch steps:
-  // patterns when 2 M < N (two N x M products against one N x N).
+  // Resolves the field modes. Sweeps: patterns when 7 M <= N, about the capacity 0.14 N: there
+  // a retrieval takes a few sweeps and an O(N M) init plus O(N M) sweeps beat the O(N^2) init;
+  // past it retrievals wander for tens of sweeps and W's O(N) flips win (bench_classical,
+  // BM_crossover_retrieve: at N = 2048 X wins 13x at M = 64, 2x at M = 256, loses at M = 320).
+  // Batch steps: patterns when 2 M < N (two N x M products against one N x N).
   void choose(field_mode mode) {
     const bool available = pattern_rows_.rows() == dimension() && pattern_rows_.cols() > 0;
     const index_t n = dimension();
@@ -200,7 +202,7 @@ class quadratic_energy {
         sweep_patterns_ = batch_patterns_ = false;
         break;
       case field_mode::automatic:
-        sweep_patterns_ = available && 4 * m <= n;
+        sweep_patterns_ = available && 7 * m <= n;
         batch_patterns_ = available && 2 * m < n;
         break;
     }
