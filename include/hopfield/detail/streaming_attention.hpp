@@ -9,9 +9,10 @@
 /// - One query (B = 1): per block of about 32 KiB of patterns, the per-pattern dot products are
 ///   followed at once by acc += V_b w while the block is still in L1, so X is read from memory
 ///   once (not X^T q, then X p).
-/// - Threads (OpenMP): each takes a contiguous range of blocks with its own partial; partials
-///   merge exactly, in thread order, at the end. Workspaces are allocated per call, outside the
-///   block loop, so concurrent calls on one memory are safe.
+/// - Threads (OpenMP): the blocks are cut into 4 contiguous chunks per thread, taken dynamically,
+///   each with its own partial; partials merge exactly, in chunk order, at the end. Workspaces are
+///   allocated per call (per thread), outside the block loop, so concurrent calls on one memory
+///   are safe.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -94,20 +95,18 @@ inline stream_plan plan_stream(index_t patterns, index_t key_rows, index_t extra
   return plan;
 }
 
-/// One worker's online-softmax partial over the blocks it has folded, plus its score workspace.
+/// The online-softmax partial of one contiguous range of blocks.
 template <class Scalar>
 struct stream_partial {
   using wide = wide_t<Scalar>;
   row_vector_t<Scalar> max;
   Eigen::Matrix<wide, 1, Eigen::Dynamic> sum;
-  matrix_t<Scalar> acc;     // value rows x B; 0 rows when only normalisers are wanted
-  vector_t<Scalar> scores;  // one block's scores (block x B), turned into weights in place
+  matrix_t<Scalar> acc;  // value rows x B; 0 rows when only normalisers are wanted
 
-  void reset(index_t value_rows, index_t columns, index_t block) {
+  void reset(index_t value_rows, index_t columns) {
     max.setConstant(columns, -std::numeric_limits<Scalar>::infinity());
     sum.setZero(columns);
     acc.setZero(value_rows, columns);
-    scores.resize(block * columns);
   }
 };
 
@@ -159,8 +158,9 @@ void merge_partials(stream_partial<Scalar>& into, const stream_partial<Scalar>& 
 
 /// Folds blocks [first, last) of the patterns into `p`. `values` may be null (normalisers only)
 /// or equal to `&keys` (auto-association: the block is re-read from cache).
+/// `scratch` holds one block's scores (block x B), turned into weights in place.
 template <class Scalar>
-void fold_block_range(stream_partial<Scalar>& p, const matrix_t<Scalar>& keys,
+void fold_block_range(stream_partial<Scalar>& p, vector_t<Scalar>& scratch, const matrix_t<Scalar>& keys,
                       const matrix_t<Scalar>* values,
                       const Eigen::Ref<const matrix_t<Scalar>>& queries, Scalar beta, index_t block,
                       index_t first, index_t last) {
@@ -169,7 +169,7 @@ void fold_block_range(stream_partial<Scalar>& p, const matrix_t<Scalar>& keys,
   for (index_t b = first; b < last; ++b) {
     const index_t start = b * block;
     const index_t m = std::min(block, patterns - start);
-    Eigen::Map<matrix_t<Scalar>> s(p.scores.data(), m, count);
+    Eigen::Map<matrix_t<Scalar>> s(scratch.data(), m, count);
     if (count == 1) {
       // Per-pattern dot products: each pattern comes from memory once and stays in cache for
       // the accumulation below.
@@ -200,18 +200,25 @@ void stream_attend(const matrix_t<Scalar>& keys, const matrix_t<Scalar>* values,
       plan_stream(patterns, keys.rows(), extra_rows, count, sizeof(Scalar), settings);
   const index_t blocks = (patterns + plan.block - 1) / plan.block;
 
-  std::vector<stream_partial<Scalar>> partials(static_cast<std::size_t>(plan.threads));
-  for (auto& p : partials) p.reset(value_rows, count, plan.block);
-  if (plan.threads == 1) {
-    fold_block_range(partials[0], keys, values, queries, beta, plan.block, 0, blocks);
+  // Threads take chunks (contiguous block ranges, 4 per thread) dynamically, so a thread that the
+  // OS holds back delays the end by one chunk at most; each chunk has its own partial and they
+  // merge in chunk order, so the bits do not depend on which thread did what.
+  const index_t chunks = plan.threads == 1 ? 1 : std::min<index_t>(blocks, 4 * index_t{plan.threads});
+  std::vector<stream_partial<Scalar>> partials(static_cast<std::size_t>(chunks));
+  for (auto& p : partials) p.reset(value_rows, count);
+  if (chunks == 1) {
+    vector_t<Scalar> scratch(plan.block * count);
+    fold_block_range(partials[0], scratch, keys, values, queries, beta, plan.block, 0, blocks);
   } else {
 #if defined(_OPENMP)
 #pragma omp parallel num_threads(plan.threads)
     {
-      const auto t = static_cast<index_t>(omp_get_thread_num());
-      const auto workers = static_cast<index_t>(omp_get_num_threads());
-      fold_block_range(partials[static_cast<std::size_t>(t)], keys, values, queries, beta, plan.block,
-                       blocks * t / workers, blocks * (t + 1) / workers);
+      vector_t<Scalar> scratch(plan.block * count);  // per thread, outside the block loop
+#pragma omp for schedule(dynamic, 1)
+      for (index_t c = 0; c < chunks; ++c) {
+        fold_block_range(partials[static_cast<std::size_t>(c)], scratch, keys, values, queries, beta, plan.block,
+                         blocks * c / chunks, blocks * (c + 1) / chunks);
+      }
     }
 #endif
   }
