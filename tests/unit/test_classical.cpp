@@ -1,6 +1,9 @@
 // classical_hopfield with the quadratic energy: weights and energy against naive long double
 // references, the dynamics (energy descent, synchronous fixed points and 2-cycles, Glauber),
 // the two field modes agreeing exactly, incremental storage, thresholds and bad input.
+// Eigen asserts on any heap allocation while it is switched off (in builds with assertions, e.g.
+// the sanitizer build): sweeps must not allocate.
+#define EIGEN_RUNTIME_NO_MALLOC
 #include <catch.hpp>
 
 #include <cmath>
@@ -480,4 +483,23 @@ TEST_CASE("classical: helpers corrupt by count and fraction, seeded, and measure
     REQUIRE(overlap(flipped.col(j), x.col(j)) == Approx(1.0 - 2.0 * 13 / 100));
   }
   REQUIRE(corrupt(x, 0.13, 10) != flipped);
+}
+
+TEMPLATE_TEST_CASE("classical: sweeps, gaps and flips allocate nothing", "[classical][alloc]", float, double) {
+  for (const field_mode mode : {field_mode::patterns, field_mode::weights}) {
+    const auto x = random_binary_patterns<TestType>(64, 6, 2);
+    const classical_hopfield<TestType> net(x, {.fields = mode});
+    const auto& energy = net.energy_policy();
+    vector_t<TestType> s = corrupt(x.col(0), 0.3, 1);
+    typename quadratic_energy<TestType>::context_type ctx;
+    energy.init_context(ctx, s);  // sizes the context once
+    sweep_workspace ws;
+    ws.order.reserve(64);
+    Eigen::internal::set_is_malloc_allowed(false);
+    const index_t flips = asynchronous_update{}.sweep(energy, ctx, s, ws) +
+                          stochastic_update{.temperature = 0.5}.sweep(energy, ctx, s, ws);
+    energy.init_context(ctx, s);  // reuses the storage
+    Eigen::internal::set_is_malloc_allowed(true);
+    REQUIRE(flips > 0);
+  }
 }

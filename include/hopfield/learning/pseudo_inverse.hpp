@@ -102,9 +102,9 @@ struct pseudo_inverse {
 
     // Rows whose P_ii is 1 within the tolerance become exactly e_i: zero off the diagonal.
     template <class Diagonal>
-    void snap_unit_rows(matrix_t<Scalar>& raw, const Diagonal& diagonal, double tolerance) {
+    void snap_unit_rows(matrix_t<Scalar>& raw, const Diagonal& diagonal, double limit) {
       for (index_t i = 0; i < raw.rows(); ++i) {
-        if (static_cast<double>(diagonal(i)) < 1.0 - tolerance) continue;
+        if (static_cast<double>(diagonal(i)) < 1.0 - limit) continue;
         raw.row(i).setZero();
         raw.col(i).setZero();
         diagonal_(i) = Scalar(1);
