@@ -86,15 +86,19 @@ int main(int argc, char** argv) {
                           "pixels of X and runs asynchronous updates to a fixed point, logging the energy\n"
                           "E = -1/2 s^T W s after every flip as CSV (columns: flip,sweep,neuron,energy,hamming_to_X).\n"
                           "It then counts where the same noisy X ends for many visiting orders.");
-  args.option("flips", "K", "pixels of X flipped in the query", "8");
-  args.option("noise-seed", "S", "seed choosing the flipped pixels", "4");
+  args.option("flips", "K", "pixels of X flipped at random (with --noise-seed) and in the fresh queries", "8");
+  args.option("noise-seed", "S",
+              "seed choosing the flipped pixels; without it the query is the seed document's noisy X\n"
+              "(row-major pixels 1, 3, 4, 14, 18, 20, 21, 24 flipped)", "");
   args.option("order-seed", "S", "seed of the asynchronous visiting order of the logged run", "2");
   args.option("orders", "R", "visiting orders tried for the outcome count", "1000");
   args.option("csv", "PATH", "write the CSV to PATH instead of stdout", "");
   try {
     if (!args.parse(argc, argv)) return 0;
     const auto flips = static_cast<index_t>(args.integer("flips", 0, side * side));
-    const auto noise_seed = static_cast<std::uint64_t>(args.integer("noise-seed", 0, 1LL << 62));
+    const bool seed_document_query = !args.given("noise-seed");
+    const auto noise_seed =
+        seed_document_query ? std::uint64_t{4} : static_cast<std::uint64_t>(args.integer("noise-seed", 0, 1LL << 62));
     const auto order_seed = static_cast<std::uint64_t>(args.integer("order-seed", 0, 1LL << 62));
     const auto orders = static_cast<index_t>(args.integer("orders", 1, 1000000));
 
@@ -105,7 +109,12 @@ int main(int argc, char** argv) {
     patterns << x, t, o;
     const hopfield::classical_hopfield<float> net(patterns);  // W = X X^T / N, zero diagonal
 
-    const Eigen::VectorXf noisy = hopfield::flip_bits(x, flips, noise_seed);
+    Eigen::VectorXf noisy = x;
+    if (seed_document_query) {
+      for (const index_t i : {1, 3, 4, 14, 18, 20, 21, 24}) noisy(i) = -noisy(i);
+    } else {
+      noisy = hopfield::flip_bits(x, flips, noise_seed);
+    }
 
     flip_log record;
     hopfield::retrieval_options options;
@@ -137,7 +146,8 @@ int main(int argc, char** argv) {
     }
 
     std::ostream& out = args.given("csv") ? std::cout : std::cerr;  // keep stdout pure CSV otherwise
-    out << "noisy X (" << flips << " of 25 flipped):\n" << picture(noisy) << "\nrecalled after " << log.size()
+    out << "noisy X (" << hamming(noisy, x) << " of 25 flipped" << (seed_document_query ? ", the seed document's pixels" : "")
+        << "):\n" << picture(noisy) << "\nrecalled after " << log.size()
         << " flips in " << result.steps << " sweeps (" << hopfield::to_string(result.reason) << "), energy "
         << net.energy(noisy) << " -> " << result.energy << ", " << hamming(result.state, x)
         << " pixels from X:\n" << picture(result.state) << '\n';

@@ -100,6 +100,22 @@ TEST_CASE("engine: step limit and stochastic dynamics are seeded", "[engine]") {
   REQUIRE(cold.states == async.states);
 }
 
+TEST_CASE("engine: a Glauber sampler at T > 0 is not stopped by a quiet sweep", "[engine]") {
+  // Started on a stored pattern at a tiny temperature, no neuron flips, yet every sweep runs.
+  const auto patterns = random_binary_patterns<double>(60, 3, 8);
+  const reference_energy<double> energy(hebbian_weights(patterns));
+  const vector_t<double> start = patterns.col(0);
+  retrieval_options options;
+  options.max_steps = 7;
+  const auto sampled = retrieve(energy, stochastic_update{.temperature = 1e-6}, start, options);
+  REQUIRE(sampled.state == start);
+  REQUIRE(sampled.steps == 7);
+  REQUIRE(sampled.reason == stop_reason::step_limit);
+  const auto deterministic = retrieve(energy, stochastic_update{.temperature = 0.0}, start, options);
+  REQUIRE(deterministic.steps == 1);
+  REQUIRE(deterministic.converged);
+}
+
 TEST_CASE("engine: a single query is reported as a vector", "[engine]") {
   const auto patterns = random_binary_patterns<float>(30, 3, 4);
   const reference_energy<float> energy(hebbian_weights(patterns));

@@ -57,7 +57,9 @@ class reference_energy {
 
 /// A sweep update that visits neurons in index order 0..N-1 (no randomness) and applies the
 /// sign rule. Required: sweep(energy, ctx, state, workspace) returning the flips made.
-/// Optional: validate(), called by the engine before it runs, to reject bad settings.
+/// Optional: validate(), called by the engine before it runs, to reject bad settings, and
+/// stops_when_unchanged(), false when a sweep without a change does not mean a fixed point
+/// (a sampler); the engine then runs every allowed sweep.
 struct reference_update {
   template <BinaryEnergyPolicy E>
   index_t sweep(const E& energy, typename E::context_type& ctx,
@@ -73,6 +75,7 @@ struct reference_update {
     return flips;
   }
   void validate() const {}
+  [[nodiscard]] bool stops_when_unchanged() const { return true; }
 };
 
 }  // namespace hopfield

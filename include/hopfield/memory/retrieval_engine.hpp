@@ -51,6 +51,21 @@ bool within_tolerance(const A& next, const B& current, double tolerance) {
   return change <= static_cast<Scalar>(tolerance) * scale;
 }
 
+/// Whether a sweep without a change ends the query. Update policies may say otherwise through an
+/// optional `bool stops_when_unchanged() const` (Glauber dynamics at T > 0 samples: a quiet
+/// sweep is not a fixed point there).
+template <class U>
+bool stops_when_unchanged(const U& update) {
+  if constexpr (requires { { update.stops_when_unchanged() } -> std::convertible_to<bool>; }) {
+    return update.stops_when_unchanged();
+  } else {
+    return true;
+  }
+}
+
+/// Below this many neuron visits per sweep over the whole batch, threads cost more than they save.
+inline constexpr index_t parallel_sweep_threshold = 4096;
+
 template <class E, class U>
 void run_sweeps(const E& energy, const U& update, Eigen::Ref<vector_t<scalar_of<E>>> state,
                 std::uint64_t stream, const retrieval_options& options,
@@ -59,11 +74,12 @@ void run_sweeps(const E& energy, const U& update, Eigen::Ref<vector_t<scalar_of<
   energy.init_context(ctx, state);
   if (options.record_trace) report.energy_trace.push_back(energy.energy(state));
   report.reason = stop_reason::step_limit;
+  const bool stop_when_unchanged = stops_when_unchanged(update);
   for (index_t step = 1; step <= options.max_steps; ++step) {
     const index_t changed = update.sweep(energy, ctx, state, ws);
     report.steps = step;
     if (options.record_trace) report.energy_trace.push_back(energy.energy(state));
-    if (changed == 0) {
+    if (changed == 0 && stop_when_unchanged) {
       report.reason = stop_reason::converged;
       break;
     }
@@ -152,8 +168,9 @@ batch_retrieval_result<scalar_of<E>> retrieve_batch(const E& energy, const U& up
   result.reports.resize(static_cast<std::size_t>(initial.cols()));
   if constexpr (SweepUpdate<U, E>) {
     const index_t count = result.states.cols();
+    [[maybe_unused]] const bool parallel = count > 1 && count * energy.dimension() >= detail::parallel_sweep_threshold;
 #if defined(_OPENMP)
-#pragma omp parallel if (count > 1)
+#pragma omp parallel if (parallel)
 #endif
     {
       typename E::context_type ctx;

@@ -18,6 +18,10 @@ struct stochastic_update {
     detail::require_non_negative_finite("stochastic_update", "temperature", temperature);
   }
 
+  /// At T > 0 a sweep without a flip is one more sample, not a fixed point: the engine then runs
+  /// all options.max_steps sweeps (reported as step_limit). At T = 0 it stops like asynchronous_update.
+  [[nodiscard]] bool stops_when_unchanged() const { return temperature == 0; }
+
   /// Probability that neuron i ends at +1 given its gap (exact magnitude, saturating).
   template <Real Scalar>
   [[nodiscard]] double probability_up(const energy_gap<Scalar>& gap) const {
