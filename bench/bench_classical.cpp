@@ -20,9 +20,12 @@ using vector = hopfield::vector_t<float>;
 
 hopfield::field_mode mode_of(std::int64_t arg) {
   switch (arg) {
-    case 1: return hopfield::field_mode::patterns;
-    case 2: return hopfield::field_mode::weights;
-    default: return hopfield::field_mode::automatic;
+    case 1:
+      return hopfield::field_mode::patterns;
+    case 2:
+      return hopfield::field_mode::weights;
+    default:
+      return hopfield::field_mode::automatic;
   }
 }
 
@@ -40,7 +43,8 @@ void BM_store(benchmark::State& state) {
     hopfield::classical_hopfield<float> net(x);
     benchmark::DoNotOptimize(net.energy_policy().raw_weights().data());
   }
-  state.counters["patterns/s"] = benchmark::Counter(static_cast<double>(m), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["patterns/s"] =
+      benchmark::Counter(static_cast<double>(m), benchmark::Counter::kIsIterationInvariantRate);
   state.SetComplexityN(n);
 }
 
@@ -163,12 +167,35 @@ void BM_crossover_retrieve(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_store)->Arg(256)->Arg(1024)->Arg(4096)->Unit(benchmark::kMillisecond)->Complexity(benchmark::oNCubed);
-BENCHMARK(BM_add_pattern)->Arg(256)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond)->Complexity(benchmark::oNSquared);
-BENCHMARK(BM_async_sweep)->ArgsProduct({{256, 1024, 4096}, {0}})->Unit(benchmark::kMicrosecond)->Complexity(benchmark::oNSquared);
+BENCHMARK(BM_store)
+    ->Arg(256)
+    ->Arg(1024)
+    ->Arg(4096)
+    ->Unit(benchmark::kMillisecond)
+    ->Complexity(benchmark::oNCubed);
+BENCHMARK(BM_add_pattern)
+    ->Arg(256)
+    ->Arg(1024)
+    ->Arg(4096)
+    ->Unit(benchmark::kMicrosecond)
+    ->Complexity(benchmark::oNSquared);
+BENCHMARK(BM_async_sweep)
+    ->ArgsProduct({{256, 1024, 4096}, {0}})
+    ->Unit(benchmark::kMicrosecond)
+    ->Complexity(benchmark::oNSquared);
 BENCHMARK(BM_async_sweep)->ArgsProduct({{256, 1024, 4096}, {2}})->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_async_sweep_textbook)->Arg(256)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond)->Complexity(benchmark::oNSquared);
+BENCHMARK(BM_async_sweep_textbook)
+    ->Arg(256)
+    ->Arg(1024)
+    ->Arg(4096)
+    ->Unit(benchmark::kMicrosecond)
+    ->Complexity(benchmark::oNSquared);
 BENCHMARK(BM_retrieve_one_sweep)->ArgsProduct({{256, 1024, 4096}, {0, 2}})->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_sync_step)->ArgsProduct({{256, 1024, 4096}, {0}})->Unit(benchmark::kMicrosecond)->Complexity(benchmark::oNSquared);
+BENCHMARK(BM_sync_step)
+    ->ArgsProduct({{256, 1024, 4096}, {0}})
+    ->Unit(benchmark::kMicrosecond)
+    ->Complexity(benchmark::oNSquared);
 BENCHMARK(BM_sync_step)->ArgsProduct({{256, 1024, 4096}, {2}})->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_crossover_retrieve)->ArgsProduct({{64, 128, 192, 256, 320, 384, 512}, {1, 2}})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_crossover_retrieve)
+    ->ArgsProduct({{64, 128, 192, 256, 320, 384, 512}, {1, 2}})
+    ->Unit(benchmark::kMicrosecond);

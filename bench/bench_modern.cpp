@@ -25,14 +25,16 @@ matrix random_matrix(index_t rows, index_t cols, std::uint64_t seed, float scale
   hopfield::random_engine rng(seed);
   matrix x(rows, cols);
   for (index_t j = 0; j < cols; ++j) {
-    for (index_t i = 0; i < rows; ++i) x(i, j) = scale * static_cast<float>(2 * hopfield::uniform_unit(rng) - 1);
+    for (index_t i = 0; i < rows; ++i)
+      x(i, j) = scale * static_cast<float>(2 * hopfield::uniform_unit(rng) - 1);
   }
   return x;
 }
 
 void set_counters(benchmark::State& state, index_t n, index_t m, index_t b) {
   const auto items = static_cast<double>(m) * static_cast<double>(b);
-  state.counters["pattern_queries/s"] = benchmark::Counter(items, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["pattern_queries/s"] =
+      benchmark::Counter(items, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["GFLOP/s"] = benchmark::Counter(4.0 * items * static_cast<double>(n) * 1e-9,
                                                  benchmark::Counter::kIsIterationInvariantRate);
   state.counters["GB/s"] = benchmark::Counter(static_cast<double>(n * m) * sizeof(float) * 1e-9,
@@ -96,7 +98,8 @@ void BM_eigen_two_products(benchmark::State& state) {
 void BM_read_once(benchmark::State& state) {
   const index_t n = state.range(0), m = state.range(1);
   const matrix x = random_matrix(n, m, 1, 1.0f);
-  const int threads = state.range(3) > 0 ? static_cast<int>(state.range(3)) : hopfield::detail::available_threads();
+  const int threads =
+      state.range(3) > 0 ? static_cast<int>(state.range(3)) : hopfield::detail::available_threads();
   for (auto _ : state) {
     float total = 0;
 #if defined(_OPENMP)
@@ -117,18 +120,37 @@ constexpr index_t large_m = index_t{1} << 18;  // 128 x 2^18 floats = 128 MiB > 
 }  // namespace
 
 // The sizes.
-BENCHMARK(BM_update)->Args({64, 1024, 1, 0, 0})->Args({128, 65536, 1, 0, 0})->Args({128, 65536, 256, 0, 0})->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_update)
+    ->Args({64, 1024, 1, 0, 0})
+    ->Args({128, 65536, 1, 0, 0})
+    ->Args({128, 65536, 256, 0, 0})
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_eigen_two_products)->Args({128, 65536, 256, 0})->UseRealTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_eigen_two_pass)->Args({64, 1024, 1, 0})->Args({128, 65536, 1, 0})->Args({128, 65536, 256, 0})->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_eigen_two_pass)
+    ->Args({64, 1024, 1, 0})
+    ->Args({128, 65536, 1, 0})
+    ->Args({128, 65536, 256, 0})
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 // A single query over a memory larger than the last-level cache, with all threads and with one.
-BENCHMARK(BM_update)->Args({128, large_m, 1, 0, 0})->Args({128, large_m, 1, 1, 0})->UseRealTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_read_once)->Args({128, large_m, 1, 0})->Args({128, large_m, 1, 1})->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_update)
+    ->Args({128, large_m, 1, 0, 0})
+    ->Args({128, large_m, 1, 1, 0})
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_read_once)
+    ->Args({128, large_m, 1, 0})
+    ->Args({128, large_m, 1, 1})
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_eigen_two_pass)->Args({128, large_m, 1, 0})->UseRealTime()->Unit(benchmark::kMicrosecond);
 // Scaling in M for one query: linear.
 BENCHMARK(BM_update)
     ->ArgsProduct({{128}, benchmark::CreateRange(1 << 12, 1 << 18, 4), {1}, {0}, {0}})
     ->Complexity(benchmark::oN)
-    ->UseRealTime()->Unit(benchmark::kMicrosecond);
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 // Block length of the batched update (tuning; 0 = the automatic choice).
 BENCHMARK(BM_update)
     ->ArgsProduct({{128}, {65536}, {256}, {0}, {0, 64, 128, 256, 512, 1024, 4096}})

@@ -53,7 +53,9 @@ constexpr std::uint64_t seed = 2026;
 constexpr std::uint64_t sweep_seed = 0x5EED;  // retrieval_options.seed of the one-sweep runs
 constexpr double corruption = 0.2;            // flipped fraction of the binary queries
 
-float modern_beta() { return 1.0f / std::sqrt(static_cast<float>(modern_n)); }
+float modern_beta() {
+  return 1.0f / std::sqrt(static_cast<float>(modern_n));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Inputs, built once per process from hopfield's own seeded generators
@@ -90,9 +92,12 @@ const dense_inputs& dense_data() {
 }
 
 hopfield::modern_hopfield<float> make_modern(int threads) {
-  return hopfield::modern_hopfield<float>(modern_data().patterns, {.beta = modern_beta(), .threads = threads});
+  return hopfield::modern_hopfield<float>(modern_data().patterns,
+                                          {.beta = modern_beta(), .threads = threads});
 }
-hopfield::classical_hopfield<float> make_classical() { return hopfield::classical_hopfield<float>(classical_data().patterns); }
+hopfield::classical_hopfield<float> make_classical() {
+  return hopfield::classical_hopfield<float>(classical_data().patterns);
+}
 hopfield::dense_associative_memory<float, hopfield::rectified_polynomial> make_dense() {
   return hopfield::dense_associative_memory<float, hopfield::rectified_polynomial>(
       dense_data().patterns, hopfield::rectified_polynomial{.degree = static_cast<int>(dense_degree)});
@@ -140,7 +145,8 @@ void use_threads(int threads, bool own_threads = false) {
 }
 
 void set_items(benchmark::State& state, double items_per_iteration) {
-  state.SetItemsProcessed(static_cast<std::int64_t>(static_cast<double>(state.iterations()) * items_per_iteration));
+  state.SetItemsProcessed(
+      static_cast<std::int64_t>(static_cast<double>(state.iterations()) * items_per_iteration));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -292,11 +298,21 @@ BENCHMARK(modern_batched)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Un
 BENCHMARK(modern_single)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(classical_async)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(classical_async_sweep_only)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(classical_async_batch)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(classical_async_batch)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(classical_sync)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(dense_async)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(dense_async_sweep_only)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(dense_async_batch)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(dense_async_batch)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(gemm)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // ---------------------------------------------------------------------------------------------
@@ -325,13 +341,15 @@ void write_npy(const std::filesystem::path& path, const char* descr, const std::
 }
 
 template <class Derived>
-void write_matrix(const std::filesystem::path& dir, const std::string& name, const Eigen::MatrixBase<Derived>& m) {
+void write_matrix(const std::filesystem::path& dir, const std::string& name,
+                  const Eigen::MatrixBase<Derived>& m) {
   const matrix plain = m.template cast<float>();  // column-major, contiguous
   write_npy(dir / (name + ".npy"), "<f4", {plain.rows(), plain.cols()}, plain.data(),
             static_cast<std::size_t>(plain.size()) * sizeof(float));
 }
 
-void write_order(const std::filesystem::path& dir, const std::string& name, const std::vector<index_t>& order) {
+void write_order(const std::filesystem::path& dir, const std::string& name,
+                 const std::vector<index_t>& order) {
   static_assert(sizeof(index_t) == 8, "the peers read the orders as int64");
   write_npy(dir / (name + ".npy"), "<i8", {static_cast<index_t>(order.size())}, order.data(),
             order.size() * sizeof(index_t));
@@ -374,8 +392,8 @@ int export_inputs(const std::filesystem::path& dir) {
   meta << "{\n"
        << "  \"modern\": {\"N\": " << modern_n << ", \"M\": " << modern_m << ", \"B\": " << modern_b
        << ", \"beta\": " << static_cast<double>(modern_beta()) << "},\n"
-       << "  \"classical\": {\"N\": " << classical_n << ", \"M\": " << classical_m << ", \"B\": " << classical_b
-       << "},\n"
+       << "  \"classical\": {\"N\": " << classical_n << ", \"M\": " << classical_m
+       << ", \"B\": " << classical_b << "},\n"
        << "  \"dense\": {\"N\": " << dense_n << ", \"M\": " << dense_m << ", \"degree\": " << dense_degree
        << ", \"interaction\": \"rectified_polynomial\"},\n"
        << "  \"async_batch\": " << async_batch << ",\n"

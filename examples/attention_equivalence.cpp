@@ -39,8 +39,10 @@ int main() {
 
   const double d1 = (hopfield_update - by_hand).cwiseAbs().maxCoeff();
   const double d2 = (attention - by_hand).cwiseAbs().maxCoeff();
-  std::printf("softmax(QK^T/sqrt(d))V by hand vs Hopfield update V^T softmax(beta K Q^T): max |diff| = %.3g\n", d1);
-  std::printf("softmax(QK^T/sqrt(d))V by hand vs hopfield::attention:                   max |diff| = %.3g\n", d2);
+  std::printf(
+      "softmax(QK^T/sqrt(d))V by hand vs Hopfield update V^T softmax(beta K Q^T): max |diff| = %.3g\n", d1);
+  std::printf("softmax(QK^T/sqrt(d))V by hand vs hopfield::attention:                   max |diff| = %.3g\n",
+              d2);
   std::printf("beta = %.4f = 1/sqrt(%ld)\n", memory.beta(), static_cast<long>(d_k));
 
   // A causal mask (token i sees tokens 0..i), and one fully masked row: zeros, never NaN.
@@ -50,8 +52,9 @@ int main() {
   }
   mask.row(3).setConstant(false);
   const matrix masked = hopfield::attention(q, k, v, scale, mask);
-  std::printf("causal mask: row 0 equals v_0: max |diff| = %.3g; fully masked row 3 = [%g ... %g], finite: %s\n",
-              (masked.row(0) - v.row(0)).cwiseAbs().maxCoeff(), masked(3, 0), masked(3, d_v - 1),
-              masked.allFinite() ? "yes" : "no");
+  std::printf(
+      "causal mask: row 0 equals v_0: max |diff| = %.3g; fully masked row 3 = [%g ... %g], finite: %s\n",
+      (masked.row(0) - v.row(0)).cwiseAbs().maxCoeff(), masked(3, 0), masked(3, d_v - 1),
+      masked.allFinite() ? "yes" : "no");
   return d1 < 1e-12 && d2 < 1e-12 && masked.allFinite() ? 0 : 1;
 }

@@ -59,14 +59,16 @@ std::string hex(const Eigen::VectorXf& word, index_t nibbles) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  example::arguments args("codeword_repair",
-                          "Stores a codebook of random binary words in the exponential Dense Associative Memory,\n"
-                          "flips a fraction rho of the bits of sent words, and prints the word and bit error rates\n"
-                          "before repair, after one asynchronous sweep and after convergence, beside the limit of\n"
-                          "Demircigil et al. (2017): all words come back in one sweep when ln(M)/N < I(1-2 rho)/2.");
+  example::arguments args(
+      "codeword_repair",
+      "Stores a codebook of random binary words in the exponential Dense Associative Memory,\n"
+      "flips a fraction rho of the bits of sent words, and prints the word and bit error rates\n"
+      "before repair, after one asynchronous sweep and after convergence, beside the limit of\n"
+      "Demircigil et al. (2017): all words come back in one sweep when ln(M)/N < I(1-2 rho)/2.");
   args.option("words", "M", "codebook size", "4096");
   args.option("bits", "N", "bits per word", "256");
-  args.option("rates", "LIST", "flip fractions rho, comma-separated", "0.05,0.10,0.15,0.20,0.25,0.30,0.35,0.40");
+  args.option("rates", "LIST", "flip fractions rho, comma-separated",
+              "0.05,0.10,0.15,0.20,0.25,0.30,0.35,0.40");
   args.option("sent", "Q", "corrupted words sent per rate", "200");
   args.option("seed", "S", "seed of the codebook, the corruptions and the visiting orders", "2026");
   try {
@@ -84,11 +86,13 @@ int main(int argc, char** argv) {
 
     const double alpha = std::log(static_cast<double>(words)) / static_cast<double>(bits);
     const double rho_max = largest_correctable_fraction(alpha);
-    std::cout << "codebook: " << words << " random words of " << bits << " bits in the exponential dense memory ("
-              << example::fixed(1e3 * built, 1) << " ms to store)\n"
+    std::cout << "codebook: " << words << " random words of " << bits
+              << " bits in the exponential dense memory (" << example::fixed(1e3 * built, 1)
+              << " ms to store)\n"
               << "load alpha = ln(M)/N = " << example::fixed(alpha, 4)
-              << "; Demircigil's one-sweep limit I(1-2 rho)/2 > alpha holds up to rho = " << example::fixed(rho_max, 3)
-              << "\n" << sent << " corrupted words sent per rate\n\n";
+              << "; Demircigil's one-sweep limit I(1-2 rho)/2 > alpha holds up to rho = "
+              << example::fixed(rho_max, 3) << "\n"
+              << sent << " corrupted words sent per rate\n\n";
 
     example::table results({"rho", "limit I(1-2rho)/2", "within limit", "WER sent", "BER sent", "WER 1 sweep",
                             "BER 1 sweep", "WER converged", "BER converged", "sweeps (mean)", "ms / word"});
@@ -100,7 +104,8 @@ int main(int argc, char** argv) {
       hopfield::random_engine pick(rate_seed);
       Eigen::MatrixXf originals(bits, sent);
       for (index_t q = 0; q < sent; ++q) {
-        originals.col(q) = codebook.col(static_cast<index_t>(hopfield::uniform_below(pick, static_cast<std::uint64_t>(words))));
+        originals.col(q) = codebook.col(
+            static_cast<index_t>(hopfield::uniform_below(pick, static_cast<std::uint64_t>(words))));
       }
       const Eigen::MatrixXf received = hopfield::corrupt(originals, rho, hopfield::derive_seed(rate_seed, 1));
 
@@ -127,10 +132,10 @@ int main(int argc, char** argv) {
       const error_rates after_all = compare(final_.states, originals);
       const double limit = hopfield::demircigil_rate(rho);
       results.add({example::fixed(rho, 2), example::fixed(limit, 4), limit > alpha ? "yes" : "no",
-                   example::percent(before.words), example::percent(before.bits, 2), example::percent(after_one.words),
-                   example::percent(after_one.bits, 2), example::percent(after_all.words),
-                   example::percent(after_all.bits, 2), example::fixed(sweeps, 2),
-                   example::fixed(1e3 * seconds / static_cast<double>(sent), 2)});
+                   example::percent(before.words), example::percent(before.bits, 2),
+                   example::percent(after_one.words), example::percent(after_one.bits, 2),
+                   example::percent(after_all.words), example::percent(after_all.bits, 2),
+                   example::fixed(sweeps, 2), example::fixed(1e3 * seconds / static_cast<double>(sent), 2)});
       if (shown_word.size() == 0 && rho >= 0.2) {
         shown_word = originals.col(0);
         shown_sent = received.col(0);
@@ -140,12 +145,15 @@ int main(int argc, char** argv) {
     results.print(std::cout);
     if (shown_word.size() != 0) {
       const index_t nibbles = std::min<index_t>(bits / 4, 32);
-      std::cout << "\none word (first " << 4 * nibbles << " bits, hex):\n  stored   " << hex(shown_word, nibbles)
-                << "\n  received " << hex(shown_sent, nibbles) << "\n  repaired " << hex(shown_got, nibbles) << '\n';
+      std::cout << "\none word (first " << 4 * nibbles << " bits, hex):\n  stored   "
+                << hex(shown_word, nibbles) << "\n  received " << hex(shown_sent, nibbles) << "\n  repaired "
+                << hex(shown_got, nibbles) << '\n';
     }
-    std::cout << "\nWER: words with any wrong bit; BER: wrong bits. The limit is a sufficient condition, proved\n"
-                 "for large N, for every stored word at once: typical sent words still come back a little beyond it.\n"
-                 "A word that fails lands on another codeword or a mixture, so its BER nears 50%.\n";
+    std::cout
+        << "\nWER: words with any wrong bit; BER: wrong bits. The limit is a sufficient condition, proved\n"
+           "for large N, for every stored word at once: typical sent words still come back a little beyond "
+           "it.\n"
+           "A word that fails lands on another codeword or a mixture, so its BER nears 50%.\n";
     return 0;
   } catch (const example::usage_error& e) {
     std::cerr << "codeword_repair: " << e.what() << "\n(--help lists the options)\n";

@@ -26,7 +26,8 @@ using matrix = hopfield::matrix_t<float>;
 
 /// Fraction of the probe patterns (the first `queries` columns) recalled exactly.
 template <class Memory>
-double recall(const Memory& memory, const matrix& probes, const matrix& queries, bool absolute, std::uint64_t seed) {
+double recall(const Memory& memory, const matrix& probes, const matrix& queries, bool absolute,
+              std::uint64_t seed) {
   hopfield::retrieval_options options;
   options.seed = seed;
   const auto result = memory.retrieve(queries, options);
@@ -41,10 +42,11 @@ double recall(const Memory& memory, const matrix& probes, const matrix& queries,
 }  // namespace
 
 int main(int argc, char** argv) {
-  example::arguments args("dense_vs_classical",
-                          "Recall rate against the number of stored patterns M for the classical Hopfield network\n"
-                          "and Dense Associative Memories (polynomial degrees 2, 3, 4 and exponential), from\n"
-                          "queries with a fraction of flipped bits.");
+  example::arguments args(
+      "dense_vs_classical",
+      "Recall rate against the number of stored patterns M for the classical Hopfield network\n"
+      "and Dense Associative Memories (polynomial degrees 2, 3, 4 and exponential), from\n"
+      "queries with a fraction of flipped bits.");
   args.option("neurons", "N", "neurons (bits per pattern)", "100");
   args.option("counts", "LIST", "numbers of stored patterns M, comma-separated",
               "5,10,14,20,40,80,160,320,640,1280,2560,5120,10240");
@@ -60,7 +62,8 @@ int main(int argc, char** argv) {
     const auto seed = static_cast<std::uint64_t>(args.integer("seed", 0, 1LL << 62));
 
     example::stopwatch clock;
-    example::table table({"M", "M / N", "classical", "degree 2", "degree 3", "degree 4 (abs)", "exponential"});
+    example::table table(
+        {"M", "M / N", "classical", "degree 2", "degree 3", "degree 4 (abs)", "exponential"});
     for (const double count : counts) {
       const auto m = static_cast<index_t>(count);
       const matrix x = hopfield::random_binary_patterns<float>(n, m, seed + static_cast<std::uint64_t>(m));
@@ -70,22 +73,28 @@ int main(int argc, char** argv) {
       for (index_t j = 0; j < probes_count; ++j) probes.col(j) = x.col(j * (m / probes_count));
       const matrix noisy = hopfield::corrupt(probes, rho, seed + 1);
       const std::uint64_t order_seed = seed + 2;
-      const double classical = recall(hopfield::classical_hopfield<float>(x), probes, noisy, false, order_seed);
-      const double d2 = recall(hopfield::dense_associative_memory<float>(x, {.degree = 2}), probes, noisy, true, order_seed);
-      const double d3 = recall(hopfield::dense_associative_memory<float>(x, {.degree = 3}), probes, noisy, false, order_seed);
-      const double d4 = recall(hopfield::dense_associative_memory<float>(x, {.degree = 4}), probes, noisy, true, order_seed);
-      const double ex =
-          recall(hopfield::dense_associative_memory<float, hopfield::exponential>(x), probes, noisy, false, order_seed);
+      const double classical =
+          recall(hopfield::classical_hopfield<float>(x), probes, noisy, false, order_seed);
+      const double d2 = recall(hopfield::dense_associative_memory<float>(x, {.degree = 2}), probes, noisy,
+                               true, order_seed);
+      const double d3 = recall(hopfield::dense_associative_memory<float>(x, {.degree = 3}), probes, noisy,
+                               false, order_seed);
+      const double d4 = recall(hopfield::dense_associative_memory<float>(x, {.degree = 4}), probes, noisy,
+                               true, order_seed);
+      const double ex = recall(hopfield::dense_associative_memory<float, hopfield::exponential>(x), probes,
+                               noisy, false, order_seed);
       table.add({std::to_string(m), example::fixed(static_cast<double>(m) / static_cast<double>(n), 2),
-                 example::percent(classical), example::percent(d2), example::percent(d3), example::percent(d4),
-                 example::percent(ex)});
+                 example::percent(classical), example::percent(d2), example::percent(d3),
+                 example::percent(d4), example::percent(ex)});
     }
-    std::cout << "Recall from " << example::percent(rho, 0) << " flipped bits, N = " << n << ", up to " << queries
-              << " probes per M (exact recall: overlap 1)\n\n";
+    std::cout << "Recall from " << example::percent(rho, 0) << " flipped bits, N = " << n << ", up to "
+              << queries << " probes per M (exact recall: overlap 1)\n\n";
     table.print(std::cout);
-    std::cout << "\nThe classical network and degree 2 fail beyond about 0.14 N; degree 3 holds on the order of\n"
-                 "N^2 / (2 * 3 * ln N) patterns, degree 4 more; the exponential's capacity grows like exp(alpha N).\n"
-              << "(" << example::fixed(clock.seconds(), 1) << " s)\n";
+    std::cout
+        << "\nThe classical network and degree 2 fail beyond about 0.14 N; degree 3 holds on the order of\n"
+           "N^2 / (2 * 3 * ln N) patterns, degree 4 more; the exponential's capacity grows like exp(alpha "
+           "N).\n"
+        << "(" << example::fixed(clock.seconds(), 1) << " s)\n";
     return 0;
   } catch (const example::usage_error& e) {
     std::cerr << "dense_vs_classical: " << e.what() << "\n(--help lists the options)\n";

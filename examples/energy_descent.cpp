@@ -26,7 +26,8 @@ constexpr int side = 5;
 Eigen::VectorXf glyph(const std::array<const char*, side>& rows) {
   Eigen::VectorXf g(side * side);
   for (int r = 0; r < side; ++r) {
-    for (int c = 0; c < side; ++c) g(r * side + c) = rows[static_cast<std::size_t>(r)][c] == '#' ? 1.0f : -1.0f;
+    for (int c = 0; c < side; ++c)
+      g(r * side + c) = rows[static_cast<std::size_t>(r)][c] == '#' ? 1.0f : -1.0f;
   }
   return g;
 }
@@ -50,7 +51,8 @@ struct logging_asynchronous_update {
   flip_log* log = nullptr;  // a pointer: the engine holds policies by const reference
 
   template <hopfield::BinaryEnergyPolicy E>
-  index_t sweep(const E& energy, typename E::context_type& ctx, Eigen::Ref<hopfield::vector_t<hopfield::scalar_of<E>>> state,
+  index_t sweep(const E& energy, typename E::context_type& ctx,
+                Eigen::Ref<hopfield::vector_t<hopfield::scalar_of<E>>> state,
                 hopfield::sweep_workspace& ws) const {
     hopfield::random_permutation(ws.rng, energy.dimension(), ws.order);
     const index_t sweep_number = ++log->sweeps;
@@ -76,20 +78,25 @@ std::string picture(const Eigen::VectorXf& s) {
   return out;
 }
 
-index_t hamming(const Eigen::VectorXf& a, const Eigen::VectorXf& b) { return (a.array() != b.array()).count(); }
+index_t hamming(const Eigen::VectorXf& a, const Eigen::VectorXf& b) {
+  return (a.array() != b.array()).count();
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  example::arguments args("energy_descent",
-                          "Stores three 5x5 glyphs (X, T, O) in a classical Hopfield network (Hebbian), flips some\n"
-                          "pixels of X and runs asynchronous updates to a fixed point, logging the energy\n"
-                          "E = -1/2 s^T W s after every flip as CSV (columns: flip,sweep,neuron,energy,hamming_to_X).\n"
-                          "It then counts where the same noisy X ends for many visiting orders.");
-  args.option("flips", "K", "pixels of X flipped at random (with --noise-seed) and in the fresh queries", "8");
+  example::arguments args(
+      "energy_descent",
+      "Stores three 5x5 glyphs (X, T, O) in a classical Hopfield network (Hebbian), flips some\n"
+      "pixels of X and runs asynchronous updates to a fixed point, logging the energy\n"
+      "E = -1/2 s^T W s after every flip as CSV (columns: flip,sweep,neuron,energy,hamming_to_X).\n"
+      "It then counts where the same noisy X ends for many visiting orders.");
+  args.option("flips", "K", "pixels of X flipped at random (with --noise-seed) and in the fresh queries",
+              "8");
   args.option("noise-seed", "S",
               "seed choosing the flipped pixels; without it the query is the seed document's noisy X\n"
-              "(row-major pixels 1, 3, 4, 14, 18, 20, 21, 24 flipped)", "");
+              "(row-major pixels 1, 3, 4, 14, 18, 20, 21, 24 flipped)",
+              "");
   args.option("order-seed", "S", "seed of the asynchronous visiting order of the logged run", "2");
   args.option("orders", "R", "visiting orders tried for the outcome count", "1000");
   args.option("csv", "PATH", "write the CSV to PATH instead of stdout", "");
@@ -97,8 +104,9 @@ int main(int argc, char** argv) {
     if (!args.parse(argc, argv)) return 0;
     const auto flips = static_cast<index_t>(args.integer("flips", 0, side * side));
     const bool seed_document_query = !args.given("noise-seed");
-    const auto noise_seed =
-        seed_document_query ? std::uint64_t{4} : static_cast<std::uint64_t>(args.integer("noise-seed", 0, 1LL << 62));
+    const auto noise_seed = seed_document_query
+                                ? std::uint64_t{4}
+                                : static_cast<std::uint64_t>(args.integer("noise-seed", 0, 1LL << 62));
     const auto order_seed = static_cast<std::uint64_t>(args.integer("order-seed", 0, 1LL << 62));
     const auto orders = static_cast<index_t>(args.integer("orders", 1, 1000000));
 
@@ -119,7 +127,8 @@ int main(int argc, char** argv) {
     flip_log record;
     hopfield::retrieval_options options;
     options.seed = order_seed;
-    const auto result = hopfield::retrieve(net.energy_policy(), logging_asynchronous_update{&record}, noisy, options);
+    const auto result =
+        hopfield::retrieve(net.energy_policy(), logging_asynchronous_update{&record}, noisy, options);
     const std::vector<flip_record>& log = record.flips;
 
     // The CSV: row 0 is the noisy query, then one row per flip.
@@ -137,7 +146,8 @@ int main(int argc, char** argv) {
     csv << 0 << ',' << 0 << ',' << -1 << ',' << net.energy(s) << ',' << hamming(s, x) << '\n';
     for (std::size_t k = 0; k < log.size(); ++k) {
       s(log[k].neuron) = -s(log[k].neuron);
-      csv << k + 1 << ',' << log[k].sweep << ',' << log[k].neuron << ',' << log[k].energy << ',' << hamming(s, x) << '\n';
+      csv << k + 1 << ',' << log[k].sweep << ',' << log[k].neuron << ',' << log[k].energy << ','
+          << hamming(s, x) << '\n';
     }
     if (args.given("csv")) file.close();
     if (!csv) {
@@ -146,11 +156,12 @@ int main(int argc, char** argv) {
     }
 
     std::ostream& out = args.given("csv") ? std::cout : std::cerr;  // keep stdout pure CSV otherwise
-    out << "noisy X (" << hamming(noisy, x) << " of 25 flipped" << (seed_document_query ? ", the seed document's pixels" : "")
-        << "):\n" << picture(noisy) << "\nrecalled after " << log.size()
-        << " flips in " << result.steps << " sweeps (" << hopfield::to_string(result.reason) << "), energy "
-        << net.energy(noisy) << " -> " << result.energy << ", " << hamming(result.state, x)
-        << " pixels from X:\n" << picture(result.state) << '\n';
+    out << "noisy X (" << hamming(noisy, x) << " of 25 flipped"
+        << (seed_document_query ? ", the seed document's pixels" : "") << "):\n"
+        << picture(noisy) << "\nrecalled after " << log.size() << " flips in " << result.steps << " sweeps ("
+        << hopfield::to_string(result.reason) << "), energy " << net.energy(noisy) << " -> " << result.energy
+        << ", " << hamming(result.state, x) << " pixels from X:\n"
+        << picture(result.state) << '\n';
     bool monotone = true;
     float previous = net.energy(noisy);
     for (const auto& r : log) {
@@ -173,11 +184,13 @@ int main(int argc, char** argv) {
       hopfield::retrieval_options o_r;
       o_r.seed = hopfield::derive_seed(order_seed, static_cast<std::uint64_t>(r));
       ++ends[outcome(net.retrieve(noisy, o_r).state)][0];
-      const Eigen::VectorXf fresh = hopfield::flip_bits(x, flips, hopfield::derive_seed(noise_seed, static_cast<std::uint64_t>(r)));
+      const Eigen::VectorXf fresh =
+          hopfield::flip_bits(x, flips, hopfield::derive_seed(noise_seed, static_cast<std::uint64_t>(r)));
       ++ends[outcome(net.retrieve(fresh, o_r).state)][1];
     }
     const auto share = [&](index_t count) {
-      return std::to_string(count) + " (" + example::percent(static_cast<double>(count) / static_cast<double>(orders)) + ")";
+      return std::to_string(count) + " (" +
+             example::percent(static_cast<double>(count) / static_cast<double>(orders)) + ")";
     };
     example::table outcomes({"fixed point reached", "this noisy X, " + std::to_string(orders) + " orders",
                              std::to_string(orders) + " fresh noisy X's"});

@@ -35,13 +35,13 @@ using hopfield::index_t;
 namespace fs = std::filesystem;
 
 const fs::path default_data_dir = "/usr/share/datasets/fashion-mnist";
-constexpr std::array<const char*, 10> class_names{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                                  "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+constexpr std::array<const char*, 10> class_names{
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
 
 /// Images as the columns of a matrix of grey values in [0, 1], with their labels when known.
 struct image_set {
   index_t rows = 0, cols = 0;
-  Eigen::MatrixXf pixels;         // (rows * cols) x count
+  Eigen::MatrixXf pixels;            // (rows * cols) x count
   std::vector<std::uint8_t> labels;  // empty when the labels file is absent
 };
 
@@ -74,7 +74,8 @@ image_set load(const data_paths& paths, index_t needed) {
   const auto count = static_cast<index_t>(images.sizes[0]);
   if (count < needed) {
     throw example::idx_error(paths.images.string() + ": holds " + std::to_string(count) + " images, " +
-                             std::to_string(needed) + " are needed (lower --stored, or use --set train: 60000 images)");
+                             std::to_string(needed) +
+                             " are needed (lower --stored, or use --set train: 60000 images)");
   }
   const index_t n = out.rows * out.cols;
   out.pixels.resize(n, needed);
@@ -87,8 +88,8 @@ image_set load(const data_paths& paths, index_t needed) {
   if (!paths.labels.empty() && fs::exists(paths.labels, ec)) {
     const example::idx_array labels = example::read_idx_labels(paths.labels);
     if (labels.sizes[0] != images.sizes[0]) {
-      throw example::idx_error(paths.labels.string() + ": " + std::to_string(labels.sizes[0]) + " labels for " +
-                               std::to_string(count) + " images");
+      throw example::idx_error(paths.labels.string() + ": " + std::to_string(labels.sizes[0]) +
+                               " labels for " + std::to_string(count) + " images");
     }
     out.labels.assign(labels.values.begin(), labels.values.begin() + needed);
   }
@@ -117,7 +118,8 @@ Eigen::MatrixXf centre_and_normalise(const Eigen::MatrixXf& pixels, const Eigen:
 
 /// Fraction of states (columns) whose closest stored pattern, in Euclidean distance, is the right
 /// one; ties with the right one count as right (identical stored images cannot be told apart).
-double accuracy(const Eigen::MatrixXf& stored, const Eigen::MatrixXf& states, const std::vector<index_t>& target) {
+double accuracy(const Eigen::MatrixXf& stored, const Eigen::MatrixXf& states,
+                const std::vector<index_t>& target) {
   // argmin_mu |x_mu - s|^2 = argmax_mu (x_mu . s - |x_mu|^2 / 2).
   const Eigen::VectorXf half_norms = 0.5f * stored.colwise().squaredNorm().transpose();
   Eigen::MatrixXf scores(stored.cols(), states.cols());
@@ -132,12 +134,13 @@ double accuracy(const Eigen::MatrixXf& stored, const Eigen::MatrixXf& states, co
 
 /// Mean distance of the states to the right stored images: the fraction of differing pixels for
 /// +-1 states, the Euclidean distance for unit-length continuous ones.
-double mean_error(const Eigen::MatrixXf& stored, const Eigen::MatrixXf& states, const std::vector<index_t>& target,
-                  bool binary) {
+double mean_error(const Eigen::MatrixXf& stored, const Eigen::MatrixXf& states,
+                  const std::vector<index_t>& target, bool binary) {
   double total = 0;
   for (index_t q = 0; q < states.cols(); ++q) {
     const auto right = stored.col(target[static_cast<std::size_t>(q)]);
-    total += binary ? static_cast<double>((states.col(q).array() != right.array()).count()) / static_cast<double>(right.size())
+    total += binary ? static_cast<double>((states.col(q).array() != right.array()).count()) /
+                          static_cast<double>(right.size())
                     : static_cast<double>((states.col(q) - right).norm());
   }
   return total / static_cast<double>(states.cols());
@@ -197,7 +200,8 @@ int main(int argc, char** argv) {
   try {
     if (!args.parse(argc, argv)) return 0;
     const std::string set = args.text("set");
-    if (set != "t10k" && set != "train") throw example::usage_error("option --set: expected t10k or train, got '" + set + "'");
+    if (set != "t10k" && set != "train")
+      throw example::usage_error("option --set: expected t10k or train, got '" + set + "'");
     const auto stored_count = static_cast<index_t>(args.integer("stored", 2, 60000));
     const auto query_count = static_cast<index_t>(args.integer("queries", 1, 60000));
     if (query_count > stored_count) throw example::usage_error("option --queries: at most --stored queries");
@@ -207,16 +211,18 @@ int main(int argc, char** argv) {
     const auto shown = static_cast<index_t>(args.integer("shown", 0, 16));
     const std::string mask_fill = args.text("mask-fill");
     if (mask_fill != "background" && mask_fill != "random") {
-      throw example::usage_error("option --mask-fill: expected background or random, got '" + mask_fill + "'");
+      throw example::usage_error("option --mask-fill: expected background or random, got '" + mask_fill +
+                                 "'");
     }
 
     // The data: a missing default location is a notice (the package is optional), a missing or
     // broken file the user named is an error.
-    const data_paths paths = args.given("data") ? locate(args.text("data"), set)
-                                                : locate_in(default_data_dir, set);
+    const data_paths paths =
+        args.given("data") ? locate(args.text("data"), set) : locate_in(default_data_dir, set);
     std::error_code ec;
     if (!args.given("data") && !fs::exists(paths.images, ec)) {
-      std::cout << "fashion_recall: Fashion-MNIST is not installed (" << paths.images.string() << " is missing).\n"
+      std::cout << "fashion_recall: Fashion-MNIST is not installed (" << paths.images.string()
+                << " is missing).\n"
                 << "Install Debian's package: sudo apt-get install dataset-fashion-mnist\n"
                 << "or pass the IDX files' folder: fashion_recall --data PATH. Nothing to do.\n";
       return 0;
@@ -224,9 +230,9 @@ int main(int argc, char** argv) {
     example::stopwatch load_clock;
     const image_set data = load(paths, stored_count);
     const index_t n = data.rows * data.cols;
-    std::cout << "Fashion-MNIST (" << paths.images.string() << "): " << stored_count << " images of " << data.rows
-              << " x " << data.cols << " stored (N = " << n << "), read in " << example::fixed(load_clock.seconds(), 2)
-              << " s\n";
+    std::cout << "Fashion-MNIST (" << paths.images.string() << "): " << stored_count << " images of "
+              << data.rows << " x " << data.cols << " stored (N = " << n << "), read in "
+              << example::fixed(load_clock.seconds(), 2) << " s\n";
 
     // Which stored images are queried: Q distinct ones, seeded.
     std::vector<index_t> order;
@@ -234,11 +240,13 @@ int main(int argc, char** argv) {
     hopfield::random_permutation(rng, stored_count, order);
     const std::vector<index_t> target(order.begin(), order.begin() + query_count);
     Eigen::MatrixXf originals(n, query_count);
-    for (index_t q = 0; q < query_count; ++q) originals.col(q) = data.pixels.col(target[static_cast<std::size_t>(q)]);
+    for (index_t q = 0; q < query_count; ++q)
+      originals.col(q) = data.pixels.col(target[static_cast<std::size_t>(q)]);
 
     // Corrupted queries in pixel space: the lower half masked (flagged), or Gaussian noise.
     const index_t first_masked = (data.rows / 2) * data.cols;  // row-major: the lower half is the tail
-    const Eigen::MatrixXf noisy_pixels = hopfield::add_gaussian_noise(originals, sigma, hopfield::derive_seed(seed, 1));
+    const Eigen::MatrixXf noisy_pixels =
+        hopfield::add_gaussian_noise(originals, sigma, hopfield::derive_seed(seed, 1));
 
     // The two kinds of query, in each encoding. Binary: the masked half is -1 (background);
     // continuous: it is 0 after centring, the mean image, so it carries no information.
@@ -250,7 +258,7 @@ int main(int argc, char** argv) {
     kinds[0].binary = binarise(originals);
     if (mask_fill == "random") {
       const Eigen::MatrixXf coins = hopfield::random_binary_patterns<float>(n - first_masked, query_count,
-                                                                           hopfield::derive_seed(seed, 3));
+                                                                            hopfield::derive_seed(seed, 3));
       kinds[0].binary.bottomRows(n - first_masked) = coins;
     } else {
       kinds[0].binary.bottomRows(n - first_masked).setConstant(-1.0f);
@@ -273,7 +281,8 @@ int main(int argc, char** argv) {
       outcomes.push_back({"(query itself, binary)", kind.name, accuracy(stored_binary, kind.binary, target)});
       outcomes.back().states = kind.binary;
       outcomes.back().error = mean_error(stored_binary, kind.binary, target, true);
-      outcomes.push_back({"(query itself, continuous)", kind.name, accuracy(stored_continuous, kind.continuous, target)});
+      outcomes.push_back(
+          {"(query itself, continuous)", kind.name, accuracy(stored_continuous, kind.continuous, target)});
       outcomes.back().states = kind.continuous;
       outcomes.back().error = mean_error(stored_continuous, kind.continuous, target, false);
     }
@@ -298,7 +307,8 @@ int main(int argc, char** argv) {
     }
     {
       example::stopwatch clock;
-      const hopfield::dense_associative_memory<float, hopfield::polynomial> cubic(stored_binary, {.degree = 3});
+      const hopfield::dense_associative_memory<float, hopfield::polynomial> cubic(stored_binary,
+                                                                                  {.degree = 3});
       run_binary("dense F = x^3", cubic, 1e3 * clock.seconds());
     }
     {
@@ -328,15 +338,17 @@ int main(int argc, char** argv) {
     for (const auto& kind : kinds) {
       const std::string& query = kind.name;
       std::cout << "\nqueries: " << query_count << " stored images, " << query << '\n';
-      example::table t({"memory", "accuracy", "error vs original", "converged", "steps (mean)", "store ms", "recall ms", "ms / query"});
+      example::table t({"memory", "accuracy", "error vs original", "converged", "steps (mean)", "store ms",
+                        "recall ms", "ms / query"});
       for (const auto& o : outcomes) {
         if (o.query != query) continue;
         const bool baseline = o.memory.starts_with("(");
-        const bool binary = o.memory.find("continuous") == std::string::npos && !o.memory.starts_with("modern");
+        const bool binary =
+            o.memory.find("continuous") == std::string::npos && !o.memory.starts_with("modern");
         t.add({o.memory, example::percent(o.accuracy),
-               binary ? example::percent(o.error) + " pixels" : example::fixed(o.error, 3) + " L2", baseline ? "" : example::percent(o.converged),
-               baseline ? "" : example::fixed(o.mean_steps, 1), baseline ? "" : example::fixed(o.store_ms, 1),
-               baseline ? "" : example::fixed(o.recall_ms, 1),
+               binary ? example::percent(o.error) + " pixels" : example::fixed(o.error, 3) + " L2",
+               baseline ? "" : example::percent(o.converged), baseline ? "" : example::fixed(o.mean_steps, 1),
+               baseline ? "" : example::fixed(o.store_ms, 1), baseline ? "" : example::fixed(o.recall_ms, 1),
                baseline ? "" : example::fixed(o.recall_ms / static_cast<double>(query_count), 3)});
       }
       t.print(std::cout);
@@ -358,7 +370,8 @@ int main(int argc, char** argv) {
       Eigen::VectorXf tile(n);
       auto put = [&](index_t row, int col, const Eigen::VectorXf& grey) {
         tile = grey;
-        grid.put(static_cast<int>(row), col, std::span<const float>(tile.data(), static_cast<std::size_t>(n)));
+        grid.put(static_cast<int>(row), col,
+                 std::span<const float>(tile.data(), static_cast<std::size_t>(n)));
       };
       auto from_binary = [](const auto& s) -> Eigen::VectorXf { return (s.array() + 1.0f) / 2.0f; };
       auto from_continuous = [&](const auto& s) -> Eigen::VectorXf { return centre + scale * s; };
@@ -379,8 +392,8 @@ int main(int argc, char** argv) {
       grid.write_png(png);
       std::cout << "\nwrote " << png.string() << " (" << grid.width() << " x " << grid.height()
                 << "): per row original | binarised | binary query | classical | dense x^3 | dense exp |\n"
-                   "continuous query | modern; " << rows_per_kind << " masked rows, then " << rows_per_kind
-                << " noisy rows. Images shown:";
+                   "continuous query | modern; "
+                << rows_per_kind << " masked rows, then " << rows_per_kind << " noisy rows. Images shown:";
       for (index_t q = 0; q < rows_per_kind; ++q) {
         const index_t image = target[static_cast<std::size_t>(q)];
         std::cout << ' ' << image;
@@ -390,9 +403,10 @@ int main(int argc, char** argv) {
       }
       std::cout << '\n';
     }
-    std::cout << "\naccuracy: the retrieved state is closest (Euclidean, in the memory's encoding) to the\n"
-                 "queried image; error: mean distance to it (binary: pixels that differ; continuous: L2 between\n"
-                 "unit-length vectors). '(query itself)' rows score the corrupted query directly, no memory.\n";
+    std::cout
+        << "\naccuracy: the retrieved state is closest (Euclidean, in the memory's encoding) to the\n"
+           "queried image; error: mean distance to it (binary: pixels that differ; continuous: L2 between\n"
+           "unit-length vectors). '(query itself)' rows score the corrupted query directly, no memory.\n";
     return 0;
   } catch (const example::usage_error& e) {
     std::cerr << "fashion_recall: " << e.what() << "\n(--help lists the options)\n";

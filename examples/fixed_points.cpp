@@ -20,15 +20,16 @@ int main() {
   for (Eigen::Index c = 0; c < clusters; ++c) {
     for (Eigen::Index k = 0; k < per_cluster; ++k) {
       const Eigen::Index i = per_cluster * c + k;
-      x.col(i) = hopfield::add_gaussian_noise(centres.col(c), 0.15 / std::sqrt(double(n)), 10 + std::uint64_t(i));
+      x.col(i) =
+          hopfield::add_gaussian_noise(centres.col(c), 0.15 / std::sqrt(double(n)), 10 + std::uint64_t(i));
       x.col(i).normalize();
     }
   }
   const Eigen::VectorXd delta = hopfield::separation(x);
   std::printf("12 patterns in 3 clusters; separation of pattern 0: %.3f (its near-duplicates are close)\n\n",
               delta(0));
-  std::printf("%8s  %9s  %-14s  %6s  %5s  %9s  %9s  %s\n", "beta", "beta m^2", "kind", "n_eff", "steps", "|xi-x_0|",
-              "|xi-mean|", "members (weight)");
+  std::printf("%8s  %9s  %-14s  %6s  %5s  %9s  %9s  %s\n", "beta", "beta m^2", "kind", "n_eff", "steps",
+              "|xi-x_0|", "|xi-mean|", "members (weight)");
   const Eigen::VectorXd start = x.col(0);
   for (const double beta : {0.1, 0.5, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0}) {
     const hopfield::modern_hopfield<double> memory(x, {.beta = beta, .max_steps = 1000});
@@ -40,9 +41,10 @@ int main() {
       members += std::to_string(info.members[k]) + " (" + std::to_string(info.weights[k]).substr(0, 4) + ") ";
     }
     if (info.members.size() > 5) members += "... " + std::to_string(info.members.size()) + " in all";
-    std::printf("%8.1f  %9.2f%s  %-14s  %6.2f  %5ld  %9.4f  %9.4f  %s\n", beta, unique.value, unique.holds ? "*" : " ",
-                std::string(hopfield::to_string(info.kind)).c_str(), info.effective_count, static_cast<long>(r.steps),
-                (r.state - x.col(0)).norm(), info.distance_to_mean, members.c_str());
+    std::printf("%8.1f  %9.2f%s  %-14s  %6.2f  %5ld  %9.4f  %9.4f  %s\n", beta, unique.value,
+                unique.holds ? "*" : " ", std::string(hopfield::to_string(info.kind)).c_str(),
+                info.effective_count, static_cast<long>(r.steps), (r.state - x.col(0)).norm(),
+                info.distance_to_mean, members.c_str());
   }
   std::printf("\n* beta m_max^2 < 1: the update is a contraction, one global fixed point for every start.\n");
   return 0;

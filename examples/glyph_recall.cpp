@@ -25,9 +25,9 @@ constexpr index_t side = 5;
 constexpr index_t neurons = side * side;
 
 struct settings {
-  std::uint64_t seed = 1;     // visiting order of the run that is drawn sweep by sweep
-  int trials = 1000;          // visiting orders in the statistics
-  int flips = -1;             // -1: the seed document's 8 bits; else K bits chosen by the seed
+  std::uint64_t seed = 1;  // visiting order of the run that is drawn sweep by sweep
+  int trials = 1000;       // visiting orders in the statistics
+  int flips = -1;          // -1: the seed document's 8 bits; else K bits chosen by the seed
 };
 
 void usage(std::ostream& out) {
@@ -164,11 +164,11 @@ int main(int argc, char** argv) {
     titles.push_back("sweep " + std::to_string(k));
     captions.push_back(energy_label(full.energy_trace[static_cast<std::size_t>(k)]));
   }
-  std::cout << "Asynchronous updates (one neuron at a time, a fresh random order each sweep, seed " << opt.seed
-            << "):\n\n";
+  std::cout << "Asynchronous updates (one neuron at a time, a fresh random order each sweep, seed "
+            << opt.seed << "):\n\n";
   draw(titles, states, captions);
-  std::cout << "Result: " << name_of(full.state, glyphs) << ", " << hopfield::to_string(full.reason) << " after "
-            << full.steps << " sweeps (the last one changed nothing).\n\n";
+  std::cout << "Result: " << name_of(full.state, glyphs) << ", " << hopfield::to_string(full.reason)
+            << " after " << full.steps << " sweeps (the last one changed nothing).\n\n";
 
   // Statistics over visiting orders.
   std::map<std::string, int> reached;
@@ -191,7 +191,8 @@ int main(int argc, char** argv) {
   }
   std::cout << "Over " << opt.trials << " visiting orders (seeds 0.." << opt.trials - 1 << "):\n";
   std::vector<std::pair<std::string, int>> ranked(reached.begin(), reached.end());
-  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   for (const auto& [name, count] : ranked) {
     const double share = static_cast<double>(count) / opt.trials;
     std::cout << "   " << std::left << std::setw(10) << name << std::right << std::setw(7) << count << "  "
@@ -200,10 +201,13 @@ int main(int argc, char** argv) {
   }
 
   if (!spurious.empty()) {
-    std::sort(spurious.begin(), spurious.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::sort(spurious.begin(), spurious.end(),
+              [](const auto& a, const auto& b) { return a.second > b.second; });
     const std::size_t shown = std::min<std::size_t>(spurious.size(), 5);
-    std::cout << "\n" << spurious.size() << " distinct spurious state" << (spurious.size() == 1 ? "" : "s")
-              << (shown < spurious.size() ? " (the " + std::to_string(shown) + " most frequent)" : "") << ":\n\n";
+    std::cout << "\n"
+              << spurious.size() << " distinct spurious state" << (spurious.size() == 1 ? "" : "s")
+              << (shown < spurious.size() ? " (the " + std::to_string(shown) + " most frequent)" : "")
+              << ":\n\n";
     std::vector<std::string> t;
     std::vector<vec> v;
     std::vector<std::string> c;
@@ -228,7 +232,8 @@ int main(int argc, char** argv) {
     if (energy.gap(ctx, noisy, i).value == 0) ties += (ties.empty() ? "" : ", ") + std::to_string(i);
   }
   if (!ties.empty()) {
-    std::cout << "\nNeurons " << ties << " start with a field of exactly zero: a tie keeps their value, so\n"
+    std::cout << "\nNeurons " << ties
+              << " start with a field of exactly zero: a tie keeps their value, so\n"
                  "whether they turn depends on what their neighbours did first, i.e. on the order.\n";
   }
   return 0;

@@ -17,40 +17,51 @@ using hopfield::index_t;
 using matrix = hopfield::matrix_t<float>;
 
 enum class criterion {
-  fixed_point,  ///< every stored pattern is unchanged by one synchronous step (continuous: cosine >= threshold)
-  recall,       ///< from rho N flipped bits (Gaussian noise for continuous patterns), a fraction >= 1 - epsilon is recalled
-  ags,          ///< from each stored pattern, asynchronous dynamics end with overlap >= 0.97 for a fraction >= 1 - epsilon
+  fixed_point,  ///< every stored pattern is unchanged by one synchronous step (continuous: cosine >=
+                ///< threshold)
+  recall,  ///< from rho N flipped bits (Gaussian noise for continuous patterns), a fraction >= 1 - epsilon is
+           ///< recalled
+  ags,     ///< from each stored pattern, asynchronous dynamics end with overlap >= 0.97 for a fraction >= 1 -
+           ///< epsilon
 };
 
 inline std::string to_string(criterion c) {
   switch (c) {
-    case criterion::fixed_point: return "fixed_point";
-    case criterion::recall: return "recall";
-    case criterion::ags: return "ags";
+    case criterion::fixed_point:
+      return "fixed_point";
+    case criterion::recall:
+      return "recall";
+    case criterion::ags:
+      return "ags";
   }
   return "?";
 }
 
 /// Settings shared by every predicate (command-line options).
 struct criterion_settings {
-  double rho = 0.1;            ///< recall: fraction of flipped bits
-  double noise = 0.5;          ///< recall (continuous): Gaussian sigma per coordinate, patterns of norm sqrt(N - 1)
-  double epsilon = -1;         ///< allowed fraction of failed queries; < 0: the criterion's default
-  double min_overlap = -1;     ///< success threshold; < 0: the criterion's default
-  index_t max_queries = 256;   ///< recall / ags: at most this many stored patterns are queried
-  index_t max_steps = 100;     ///< sweeps or CCCP steps per query
-  index_t chunk = 256;         ///< fixed_point: patterns checked per batch (early exit between batches)
-  double beta = 1.0;           ///< modern: inverse temperature
+  double rho = 0.1;     ///< recall: fraction of flipped bits
+  double noise = 0.5;   ///< recall (continuous): Gaussian sigma per coordinate, patterns of norm sqrt(N - 1)
+  double epsilon = -1;  ///< allowed fraction of failed queries; < 0: the criterion's default
+  double min_overlap = -1;    ///< success threshold; < 0: the criterion's default
+  index_t max_queries = 256;  ///< recall / ags: at most this many stored patterns are queried
+  index_t max_steps = 100;    ///< sweeps or CCCP steps per query
+  index_t chunk = 256;        ///< fixed_point: patterns checked per batch (early exit between batches)
+  double beta = 1.0;          ///< modern: inverse temperature
 };
 
-inline double default_epsilon(criterion c) { return c == criterion::ags ? 0.5 : 0.05; }
+inline double default_epsilon(criterion c) {
+  return c == criterion::ags ? 0.5 : 0.05;
+}
 
 /// The overlap a query must reach: binary recall exact, AGS 0.97, continuous cosines 0.99 / 0.999.
 inline double default_min_overlap(criterion c, bool continuous) {
   switch (c) {
-    case criterion::fixed_point: return continuous ? 0.999 : 1.0;
-    case criterion::recall: return continuous ? 0.99 : 1.0;
-    case criterion::ags: return 0.97;
+    case criterion::fixed_point:
+      return continuous ? 0.999 : 1.0;
+    case criterion::recall:
+      return continuous ? 0.99 : 1.0;
+    case criterion::ags:
+      return 0.97;
   }
   return 1.0;
 }
@@ -107,8 +118,9 @@ bool binary_trial(const Make& make, criterion c, const criterion_settings& s, in
   hopfield::retrieval_options options;
   options.max_steps = s.max_steps;
   options.seed = hopfield::derive_seed(seed, 1);
-  const matrix start = c == criterion::recall ? hopfield::corrupt(x.leftCols(q), s.rho, hopfield::derive_seed(seed, 2))
-                                              : matrix(x.leftCols(q));
+  const matrix start = c == criterion::recall
+                           ? hopfield::corrupt(x.leftCols(q), s.rho, hopfield::derive_seed(seed, 2))
+                           : matrix(x.leftCols(q));
   const auto result = memory.retrieve(start, options);  // asynchronous, the memories' default
   return detail::success_rate(result.states, x.leftCols(q), threshold, false) >= 1.0 - eps - 1e-12;
 }
@@ -135,7 +147,8 @@ inline bool modern_trial(criterion c, const criterion_settings& s, index_t n, in
   }
   const index_t q = std::min(m, s.max_queries);
   const double eps = s.epsilon >= 0 ? s.epsilon : default_epsilon(c);
-  const matrix start = hopfield::add_gaussian_noise(x.leftCols(q), static_cast<float>(s.noise), hopfield::derive_seed(seed, 2));
+  const matrix start = hopfield::add_gaussian_noise(x.leftCols(q), static_cast<float>(s.noise),
+                                                    hopfield::derive_seed(seed, 2));
   const auto result = memory.retrieve(start);
   return detail::success_rate(result.states, x.leftCols(q), threshold, true) >= 1.0 - eps - 1e-12;
 }
@@ -144,30 +157,36 @@ inline bool modern_trial(criterion c, const criterion_settings& s, index_t n, in
 /// classical: hebbian | storkey | pseudo_inverse; dense: polynomial | rectified | exponential
 /// (with degree); modern.
 inline std::function<bool(index_t, index_t, std::uint64_t)> make_predicate(const std::string& memory,
-                                                                           const std::string& option, int degree,
-                                                                           criterion c, const criterion_settings& s) {
+                                                                           const std::string& option,
+                                                                           int degree, criterion c,
+                                                                           const criterion_settings& s) {
   using namespace hopfield;
   if (memory == "classical") {
     if (option == "hebbian") {
       return [=](index_t n, index_t m, std::uint64_t seed) {
-        return binary_trial([](const matrix& x) { return classical_hopfield<float, hebbian>(x); }, c, s, n, m, seed);
+        return binary_trial([](const matrix& x) { return classical_hopfield<float, hebbian>(x); }, c, s, n, m,
+                            seed);
       };
     }
     if (option == "storkey") {
       return [=](index_t n, index_t m, std::uint64_t seed) {
-        return binary_trial([](const matrix& x) { return classical_hopfield<float, storkey>(x); }, c, s, n, m, seed);
+        return binary_trial([](const matrix& x) { return classical_hopfield<float, storkey>(x); }, c, s, n, m,
+                            seed);
       };
     }
     return [=](index_t n, index_t m, std::uint64_t seed) {
-      return binary_trial([](const matrix& x) { return classical_hopfield<float, pseudo_inverse>(x); }, c, s, n, m, seed);
+      return binary_trial([](const matrix& x) { return classical_hopfield<float, pseudo_inverse>(x); }, c, s,
+                          n, m, seed);
     };
   }
   if (memory == "dense") {
     if (option == "polynomial") {
       return [=](index_t n, index_t m, std::uint64_t seed) {
         return binary_trial(
-            [degree](const matrix& x) { return dense_associative_memory<float, polynomial>(x, {.degree = degree}); }, c,
-            s, n, m, seed);
+            [degree](const matrix& x) {
+              return dense_associative_memory<float, polynomial>(x, {.degree = degree});
+            },
+            c, s, n, m, seed);
       };
     }
     if (option == "rectified") {
@@ -180,8 +199,8 @@ inline std::function<bool(index_t, index_t, std::uint64_t)> make_predicate(const
       };
     }
     return [=](index_t n, index_t m, std::uint64_t seed) {
-      return binary_trial([](const matrix& x) { return dense_associative_memory<float, exponential>(x); }, c, s, n, m,
-                          seed);
+      return binary_trial([](const matrix& x) { return dense_associative_memory<float, exponential>(x); }, c,
+                          s, n, m, seed);
     };
   }
   return [=](index_t n, index_t m, std::uint64_t seed) { return modern_trial(c, s, n, m, seed); };

@@ -14,9 +14,9 @@ namespace capacity {
 
 /// How one trial's threshold is searched for.
 struct search_settings {
-  std::int64_t start = 1;          ///< first M tried (a theory guess saves steps), >= 1
-  std::int64_t max_patterns = 1;   ///< M is never tried above this; reaching it reports it
-  double resolution = 0.0;         ///< stop bisecting when hi - lo <= max(1, resolution * lo)
+  std::int64_t start = 1;         ///< first M tried (a theory guess saves steps), >= 1
+  std::int64_t max_patterns = 1;  ///< M is never tried above this; reaching it reports it
+  double resolution = 0.0;        ///< stop bisecting when hi - lo <= max(1, resolution * lo)
 };
 
 /// The outcome of one trial: the largest M that passed, the smallest that failed above it
@@ -35,9 +35,11 @@ struct search_result {
 /// Largest M in [0, max_patterns] with ok(M), assuming ok is monotone (true up to a threshold,
 /// false above it; M = 0 always passes). Gallops from `start` (doubling up, or halving down),
 /// then bisects the bracket. For a non-monotone ok it returns some M with ok(M) and !ok(failed).
-inline search_result find_threshold(const std::function<bool(std::int64_t)>& ok, const search_settings& settings) {
+inline search_result find_threshold(const std::function<bool(std::int64_t)>& ok,
+                                    const search_settings& settings) {
   if (settings.start < 1 || settings.max_patterns < 1 || !(settings.resolution >= 0.0)) {
-    throw std::invalid_argument("capacity::find_threshold: start and max_patterns must be >= 1, resolution >= 0");
+    throw std::invalid_argument(
+        "capacity::find_threshold: start and max_patterns must be >= 1, resolution >= 0");
   }
   search_result r;
   const auto test = [&](std::int64_t m) {
@@ -69,8 +71,9 @@ inline search_result find_threshold(const std::function<bool(std::int64_t)>& ok,
       r.failed = m;
     }
   }
-  while (r.failed - r.passed > std::max<std::int64_t>(
-                                   1, static_cast<std::int64_t>(settings.resolution * static_cast<double>(r.passed)))) {
+  while (r.failed - r.passed >
+         std::max<std::int64_t>(
+             1, static_cast<std::int64_t>(settings.resolution * static_cast<double>(r.passed)))) {
     const std::int64_t mid = r.passed + (r.failed - r.passed) / 2;
     if (test(mid)) {
       r.passed = mid;
@@ -84,7 +87,8 @@ inline search_result find_threshold(const std::function<bool(std::int64_t)>& ok,
 /// Two-sided 97.5% quantile of Student's t with `df` degrees of freedom: the table for small df,
 /// the Cornish-Fisher expansion around the normal quantile beyond (error < 1e-3).
 inline double student_t_975(int df) {
-  static constexpr double table[] = {12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281};
+  static constexpr double table[] = {12.7062, 4.3027, 3.1824, 2.7764, 2.5706,
+                                     2.4469,  2.3646, 2.3060, 2.2622, 2.2281};
   if (df < 1) return INFINITY;
   if (df <= 10) return table[df - 1];
   const double z = 1.959963984540054;
@@ -96,7 +100,8 @@ inline double student_t_975(int df) {
 inline double binomial_half_cdf(int n, int k) {
   double total = 0;
   for (int i = 0; i <= k; ++i) {
-    total += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) - n * std::log(2.0));
+    total +=
+        std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) - n * std::log(2.0));
   }
   return total;
 }
@@ -106,7 +111,7 @@ struct interval_estimate {
   int trials = 0;
   double mean = 0, mean_low = 0, mean_high = 0;        ///< mean and its 95% t interval
   double median = 0, median_low = 0, median_high = 0;  ///< median and a distribution-free interval
-  double median_coverage = 0;                          ///< that interval's exact coverage (>= 0.95 when trials >= 6)
+  double median_coverage = 0;  ///< that interval's exact coverage (>= 0.95 when trials >= 6)
   double min = 0, max = 0;
 };
 
@@ -124,9 +129,10 @@ inline interval_estimate summarize(std::vector<double> values) {
   s.mean = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(n);
   double ss = 0;
   for (const double v : values) ss += (v - s.mean) * (v - s.mean);
-  const double half = n > 1 ? student_t_975(static_cast<int>(n) - 1) * std::sqrt(ss / static_cast<double>(n - 1)) /
-                                  std::sqrt(static_cast<double>(n))
-                            : INFINITY;
+  const double half = n > 1
+                          ? student_t_975(static_cast<int>(n) - 1) *
+                                std::sqrt(ss / static_cast<double>(n - 1)) / std::sqrt(static_cast<double>(n))
+                          : INFINITY;
   s.mean_low = std::max(0.0, s.mean - half);
   s.mean_high = s.mean + half;
   s.median = n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);

@@ -54,23 +54,35 @@ struct experiment {
   }
 };
 
-double theory_mceliece_all(double n, int, const capacity::criterion_settings&) { return hopfield::mceliece_capacity(n); }
+double theory_mceliece_all(double n, int, const capacity::criterion_settings&) {
+  return hopfield::mceliece_capacity(n);
+}
 double theory_mceliece_each_rho(double n, int, const capacity::criterion_settings& s) {
   return hopfield::mceliece_capacity(n, hopfield::mceliece_requirement::each_pattern, s.rho);
 }
-double theory_ags(double n, int, const capacity::criterion_settings&) { return hopfield::ags_capacity(n); }
-double theory_storkey(double n, int, const capacity::criterion_settings&) { return hopfield::storkey_capacity(n); }
-double theory_pinv(double n, int, const capacity::criterion_settings&) { return hopfield::pseudo_inverse_capacity(n); }
+double theory_ags(double n, int, const capacity::criterion_settings&) {
+  return hopfield::ags_capacity(n);
+}
+double theory_storkey(double n, int, const capacity::criterion_settings&) {
+  return hopfield::storkey_capacity(n);
+}
+double theory_pinv(double n, int, const capacity::criterion_settings&) {
+  return hopfield::pseudo_inverse_capacity(n);
+}
 double theory_kh(double n, int degree, const capacity::criterion_settings&) {
   return hopfield::krotov_hopfield_capacity(n, degree);
 }
-double theory_demircigil(double n, int, const capacity::criterion_settings&) { return hopfield::demircigil_capacity(n); }
+double theory_demircigil(double n, int, const capacity::criterion_settings&) {
+  return hopfield::demircigil_capacity(n);
+}
 double theory_ramsauer(double n, int, const capacity::criterion_settings& s) {
   return hopfield::ramsauer_capacity(n, s.beta, 1.0, 0.001).capacity;
 }
 
 /// The modern network's capacity is far above Ramsauer et al.'s bound: start near what it measures.
-double guess_modern(double n) { return std::exp(0.55 * n) / 20.0; }
+double guess_modern(double n) {
+  return std::exp(0.55 * n) / 20.0;
+}
 
 std::vector<index_t> range(index_t from, index_t to, index_t step) {
   std::vector<index_t> v;
@@ -86,28 +98,60 @@ std::vector<experiment> experiments_for(mode m) {
   const auto add = [&](experiment e) { list.push_back(std::move(e)); };
   if (m == mode::smoke) {
     add({"classical", "hebbian", 0, criterion::ags, {100}, "AGS 0.138 N", theory_ags});
-    add({"dense", "polynomial", 3, criterion::fixed_point, {20, 40}, "KH N^(n-1)/(2(2n-3)!! ln N)", theory_kh});
-    add({"dense", "exponential", 0, criterion::fixed_point, {8, 12}, "Demircigil 2^(N/2)", theory_demircigil});
-    add({"modern", "sphere", 0, criterion::recall, {8}, "Ramsauer Thm 3 (p=0.001)", theory_ramsauer, guess_modern});
+    add({"dense",
+         "polynomial",
+         3,
+         criterion::fixed_point,
+         {20, 40},
+         "KH N^(n-1)/(2(2n-3)!! ln N)",
+         theory_kh});
+    add({"dense",
+         "exponential",
+         0,
+         criterion::fixed_point,
+         {8, 12},
+         "Demircigil 2^(N/2)",
+         theory_demircigil});
+    add({"modern",
+         "sphere",
+         0,
+         criterion::recall,
+         {8},
+         "Ramsauer Thm 3 (p=0.001)",
+         theory_ramsauer,
+         guess_modern});
     return list;
   }
   if (m == mode::check) {
     add({"classical", "hebbian", 0, criterion::ags, {1000}, "AGS 0.138 N", theory_ags});
-    add({"dense", "polynomial", 3, criterion::fixed_point, {50, 100, 200, 400}, "KH N^(n-1)/(2(2n-3)!! ln N)", theory_kh});
-    add({"dense", "exponential", 0, criterion::fixed_point, range(8, 24, 4), "Demircigil 2^(N/2)", theory_demircigil});
+    add({"dense",
+         "polynomial",
+         3,
+         criterion::fixed_point,
+         {50, 100, 200, 400},
+         "KH N^(n-1)/(2(2n-3)!! ln N)",
+         theory_kh});
+    add({"dense", "exponential", 0, criterion::fixed_point, range(8, 24, 4), "Demircigil 2^(N/2)",
+         theory_demircigil});
     return list;
   }
-  const std::vector<index_t> classical = full ? std::vector<index_t>{50, 100, 200, 400, 800} : std::vector<index_t>{50, 100, 200, 400};
-  add({"classical", "hebbian", 0, criterion::fixed_point, classical, "McEliece N/(4 ln N)", theory_mceliece_all});
-  add({"classical", "hebbian", 0, criterion::recall, classical, "McEliece (1-2rho)^2 N/(2 ln N)", theory_mceliece_each_rho});
-  add({"classical", "hebbian", 0, criterion::ags, full ? std::vector<index_t>{100, 200, 400, 1000} : std::vector<index_t>{200, 1000},
-       "AGS 0.138 N", theory_ags});
-  add({"classical", "storkey", 0, criterion::fixed_point, full ? std::vector<index_t>{50, 100, 200, 400} : std::vector<index_t>{50, 100, 200},
+  const std::vector<index_t> classical =
+      full ? std::vector<index_t>{50, 100, 200, 400, 800} : std::vector<index_t>{50, 100, 200, 400};
+  add({"classical", "hebbian", 0, criterion::fixed_point, classical, "McEliece N/(4 ln N)",
+       theory_mceliece_all});
+  add({"classical", "hebbian", 0, criterion::recall, classical, "McEliece (1-2rho)^2 N/(2 ln N)",
+       theory_mceliece_each_rho});
+  add({"classical", "hebbian", 0, criterion::ags,
+       full ? std::vector<index_t>{100, 200, 400, 1000} : std::vector<index_t>{200, 1000}, "AGS 0.138 N",
+       theory_ags});
+  add({"classical", "storkey", 0, criterion::fixed_point,
+       full ? std::vector<index_t>{50, 100, 200, 400} : std::vector<index_t>{50, 100, 200},
        "Storkey N/sqrt(2 ln N)", theory_storkey});
   // Recall, not fixed points: at M >= N the projection is the identity, W = 0 once its diagonal
   // is removed, and every state is a (neutral) fixed point.
-  add({"classical", "pseudo_inverse", 0, criterion::recall, full ? std::vector<index_t>{50, 100, 200, 400} : std::vector<index_t>{50, 100},
-       "pseudo-inverse N", theory_pinv});
+  add({"classical", "pseudo_inverse", 0, criterion::recall,
+       full ? std::vector<index_t>{50, 100, 200, 400} : std::vector<index_t>{50, 100}, "pseudo-inverse N",
+       theory_pinv});
   const std::vector<std::vector<index_t>> dense_sizes = {
       {},
       {},
@@ -123,10 +167,10 @@ std::vector<experiment> experiments_for(mode m) {
            "KH N^(n-1)/(2(2n-3)!! ln N)", theory_kh});
     }
   }
-  add({"dense", "exponential", 0, criterion::fixed_point, full ? range(8, 28, 2) : range(8, 24, 4), "Demircigil 2^(N/2)",
-       theory_demircigil});
-  add({"modern", "sphere", 0, criterion::recall, full ? range(8, 22, 2) : range(8, 20, 4), "Ramsauer Thm 3 (p=0.001)",
-       theory_ramsauer, guess_modern});
+  add({"dense", "exponential", 0, criterion::fixed_point, full ? range(8, 28, 2) : range(8, 24, 4),
+       "Demircigil 2^(N/2)", theory_demircigil});
+  add({"modern", "sphere", 0, criterion::recall, full ? range(8, 22, 2) : range(8, 20, 4),
+       "Ramsauer Thm 3 (p=0.001)", theory_ramsauer, guess_modern});
   return list;
 }
 
@@ -234,7 +278,8 @@ bool parse(int argc, char** argv, options& o, bool& help) {
         return fail("--noise expects a number >= 0");
       }
     } else if (a == "--epsilon") {
-      if (!value(v) || !parse_number(v, o.criterion.epsilon) || o.criterion.epsilon < 0 || o.criterion.epsilon >= 1) {
+      if (!value(v) || !parse_number(v, o.criterion.epsilon) || o.criterion.epsilon < 0 ||
+          o.criterion.epsilon >= 1) {
         return fail("--epsilon expects a fraction in [0, 1)");
       }
     } else if (a == "--min-overlap") {
@@ -333,12 +378,15 @@ class progress {
 
 /// Upper limit on M for a memory at dimension n (beyond any capacity, and a memory cap).
 std::int64_t max_patterns(const experiment& e, index_t n) {
-  const std::int64_t memory_cap = (std::int64_t{1} << 26) / std::max<std::int64_t>(n, 1);  // 256 MB of float patterns
+  const std::int64_t memory_cap =
+      (std::int64_t{1} << 26) / std::max<std::int64_t>(n, 1);  // 256 MB of float patterns
   if (e.memory == "classical") return std::min<std::int64_t>(2 * n + 2, memory_cap);
   return memory_cap;
 }
 
-double fixed_or(double v, double fallback) { return std::isfinite(v) && v >= 1 ? v : fallback; }
+double fixed_or(double v, double fallback) {
+  return std::isfinite(v) && v >= 1 ? v : fallback;
+}
 
 double start_guess(const experiment& e, index_t n, const capacity::criterion_settings& s) {
   const auto x = static_cast<double>(n);
@@ -385,7 +433,8 @@ int main(int argc, char** argv) {
   if (theory_path.empty()) {
     theory_path = opt.csv;
     const auto dot = theory_path.rfind(".csv");
-    theory_path = (dot != std::string::npos && dot + 4 == theory_path.size() ? theory_path.substr(0, dot) : theory_path) +
+    theory_path = (dot != std::string::npos && dot + 4 == theory_path.size() ? theory_path.substr(0, dot)
+                                                                             : theory_path) +
                   "_theory.csv";
   }
   std::ofstream theory_csv(theory_path);
@@ -412,7 +461,8 @@ int main(int argc, char** argv) {
       for (int t = 0; t < trials; ++t) tasks.push_back({ei, pi, t, w});
     }
   }
-  std::stable_sort(tasks.begin(), tasks.end(), [](const task& a, const task& b) { return a.weight > b.weight; });
+  std::stable_sort(tasks.begin(), tasks.end(),
+                   [](const task& a, const task& b) { return a.weight > b.weight; });
   double total_weight = 0;
   for (const auto& t : tasks) total_weight += t.weight;
 
@@ -438,17 +488,20 @@ int main(int argc, char** argv) {
     try {
       const auto started = std::chrono::steady_clock::now();
       const auto ok = capacity::make_predicate(e.memory, e.option, e.degree, e.crit, opt.criterion);
-      const std::uint64_t seed = hopfield::derive_seed(
-          hopfield::derive_seed(opt.seed, std::hash<std::string>{}(e.label()) ^ static_cast<std::uint64_t>(n)),
-          static_cast<std::uint64_t>(t.trial));
+      const std::uint64_t seed =
+          hopfield::derive_seed(hopfield::derive_seed(opt.seed, std::hash<std::string>{}(e.label()) ^
+                                                                    static_cast<std::uint64_t>(n)),
+                                static_cast<std::uint64_t>(t.trial));
       const std::int64_t cap = max_patterns(e, n);
       const capacity::search_settings settings{
-          .start = std::clamp<std::int64_t>(static_cast<std::int64_t>(start_guess(e, n, opt.criterion)), 1, cap),
+          .start =
+              std::clamp<std::int64_t>(static_cast<std::int64_t>(start_guess(e, n, opt.criterion)), 1, cap),
           .max_patterns = cap,
           .resolution = resolution};
-      const auto found = capacity::find_threshold([&](std::int64_t mm) { return ok(n, static_cast<index_t>(mm), seed); },
-                                                  settings);
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      const auto found = capacity::find_threshold(
+          [&](std::int64_t mm) { return ok(n, static_cast<index_t>(mm), seed); }, settings);
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       {
         const std::lock_guard lock(results_mutex);
         auto& r = results[t.experiment][t.point];
@@ -470,10 +523,11 @@ int main(int argc, char** argv) {
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
   // Table and CSV.
-  csv << "memory,option,degree,criterion,N,trials,capacity,ci_low,ci_high,median,median_low,median_high,median_coverage,"
+  csv << "memory,option,degree,criterion,N,trials,capacity,ci_low,ci_high,median,median_low,median_high,"
+         "median_coverage,"
          "min,max,alpha,theory,theory_name,evaluations,cpu_seconds\n";
-  std::printf("%-44s %5s %6s %12s %25s %8s %12s  %s\n", "experiment", "N", "trials", "capacity M", "95% CI (mean)",
-              "M/N", "theory", "formula");
+  std::printf("%-44s %5s %6s %12s %25s %8s %12s  %s\n", "experiment", "N", "trials", "capacity M",
+              "95% CI (mean)", "M/N", "theory", "formula");
   std::vector<std::vector<capacity::interval_estimate>> summaries(chosen.size());
   for (std::size_t ei = 0; ei < chosen.size(); ++ei) {
     const auto& e = chosen[ei];
@@ -485,13 +539,14 @@ int main(int argc, char** argv) {
       const double theory = e.theory(n, e.degree, opt.criterion);
       char ci[64];
       std::snprintf(ci, sizeof ci, "[%.1f, %.1f]", s.mean_low, s.mean_high);
-      std::printf("%-44s %5lld %6d %12.1f %25s %8.4f %12.4g  %s\n", e.label().c_str(), static_cast<long long>(e.sizes[pi]),
-                  s.trials, s.mean, ci, s.mean / n, theory, e.theory_name.c_str());
-      csv << e.memory << ',' << e.option << ',' << e.degree << ',' << capacity::to_string(e.crit) << ',' << e.sizes[pi]
-          << ',' << s.trials << ',' << s.mean << ',' << s.mean_low << ',' << s.mean_high << ',' << s.median << ','
-          << s.median_low << ',' << s.median_high << ',' << s.median_coverage << ',' << s.min << ',' << s.max << ','
-          << s.mean / n << ',' << theory << ",\"" << e.theory_name << "\"," << r.evaluations << ',' << r.cpu_seconds
-          << '\n';
+      std::printf("%-44s %5lld %6d %12.1f %25s %8.4f %12.4g  %s\n", e.label().c_str(),
+                  static_cast<long long>(e.sizes[pi]), s.trials, s.mean, ci, s.mean / n, theory,
+                  e.theory_name.c_str());
+      csv << e.memory << ',' << e.option << ',' << e.degree << ',' << capacity::to_string(e.crit) << ','
+          << e.sizes[pi] << ',' << s.trials << ',' << s.mean << ',' << s.mean_low << ',' << s.mean_high << ','
+          << s.median << ',' << s.median_low << ',' << s.median_high << ',' << s.median_coverage << ','
+          << s.min << ',' << s.max << ',' << s.mean / n << ',' << theory << ",\"" << e.theory_name << "\","
+          << r.evaluations << ',' << r.cpu_seconds << '\n';
     }
   }
 
@@ -503,8 +558,9 @@ int main(int argc, char** argv) {
     for (int k = 0; k <= 60; ++k) {
       const double n = lo * std::pow(hi / lo, k / 60.0);
       if (n < 2) continue;
-      theory_csv << e.memory << ',' << e.option << ',' << e.degree << ',' << capacity::to_string(e.crit) << ',' << n << ','
-                 << e.theory(n, e.degree, opt.criterion) << ",\"" << e.theory_name << "\"\n";
+      theory_csv << e.memory << ',' << e.option << ',' << e.degree << ',' << capacity::to_string(e.crit)
+                 << ',' << n << ',' << e.theory(n, e.degree, opt.criterion) << ",\"" << e.theory_name
+                 << "\"\n";
     }
   }
 
@@ -524,16 +580,18 @@ int main(int argc, char** argv) {
     const auto power = capacity::fit_line(ln_n, ln_m);
     const auto expo = capacity::fit_line(n_values, ln_m);
     std::vector<double> local;
-    for (std::size_t k = 1; k < ln_n.size(); ++k) local.push_back((ln_m[k] - ln_m[k - 1]) / (ln_n[k] - ln_n[k - 1]));
-    std::printf("  %-44s log-log slope %.3f (R^2 %.4f); ln M = %.4f N %+.3f (R^2 %.4f); local slopes", e.label().c_str(),
-                power.slope, power.r2, expo.slope, expo.intercept, expo.r2);
+    for (std::size_t k = 1; k < ln_n.size(); ++k)
+      local.push_back((ln_m[k] - ln_m[k - 1]) / (ln_n[k] - ln_n[k - 1]));
+    std::printf("  %-44s log-log slope %.3f (R^2 %.4f); ln M = %.4f N %+.3f (R^2 %.4f); local slopes",
+                e.label().c_str(), power.slope, power.r2, expo.slope, expo.intercept, expo.r2);
     for (const double s : local) std::printf(" %.2f", s);
     std::printf("\n");
     if (m == mode::check && e.option == "polynomial" && e.degree == 3) {
       const bool pass = power.slope >= 1.6 && power.slope <= 2.2;
-      std::printf("  CHECK dense polynomial n=3 no-error log-log slope over N = %lld..%lld: %.3f in [1.6, 2.2]: %s\n",
-                  static_cast<long long>(e.sizes.front()), static_cast<long long>(e.sizes.back()), power.slope,
-                  pass ? "pass" : "FAIL");
+      std::printf(
+          "  CHECK dense polynomial n=3 no-error log-log slope over N = %lld..%lld: %.3f in [1.6, 2.2]: %s\n",
+          static_cast<long long>(e.sizes.front()), static_cast<long long>(e.sizes.back()), power.slope,
+          pass ? "pass" : "FAIL");
       all_ok = all_ok && pass;
     }
     if (m == mode::check && e.option == "exponential") {
@@ -541,9 +599,11 @@ int main(int argc, char** argv) {
       // local log-log slope grows with N; require the fit and a last slope well above the first.
       const bool rising = local.back() > 1.5 * local.front();
       const bool linear = expo.r2 >= 0.97 && expo.slope > 0;
-      std::printf("  CHECK dense exponential: ln M linear in N (R^2 %.4f >= 0.97, rate %.3f > 0) and local log-log slope "
-                  "rising (%.2f -> %.2f, > 1.5x): %s\n",
-                  expo.r2, expo.slope, local.front(), local.back(), rising && linear ? "pass" : "FAIL");
+      std::printf(
+          "  CHECK dense exponential: ln M linear in N (R^2 %.4f >= 0.97, rate %.3f > 0) and local log-log "
+          "slope "
+          "rising (%.2f -> %.2f, > 1.5x): %s\n",
+          expo.r2, expo.slope, local.front(), local.back(), rising && linear ? "pass" : "FAIL");
       all_ok = all_ok && rising && linear;
     }
   }
@@ -555,8 +615,10 @@ int main(int argc, char** argv) {
         const auto n = static_cast<double>(e.sizes[pi]);
         const auto& s = summaries[ei][pi];
         const bool pass = s.mean / n >= 0.12 && s.mean / n <= 0.16;
-        std::printf("  CHECK classical hebbian AGS alpha at N = %g: %.4f (95%% CI [%.4f, %.4f]) in [0.12, 0.16]: %s\n", n,
-                    s.mean / n, s.mean_low / n, s.mean_high / n, pass ? "pass" : "FAIL");
+        std::printf(
+            "  CHECK classical hebbian AGS alpha at N = %g: %.4f (95%% CI [%.4f, %.4f]) in [0.12, 0.16]: "
+            "%s\n",
+            n, s.mean / n, s.mean_low / n, s.mean_high / n, pass ? "pass" : "FAIL");
         all_ok = all_ok && pass;
       }
     }

@@ -23,7 +23,8 @@ struct usage_error : std::runtime_error {
 
 class arguments {
  public:
-  arguments(std::string program, std::string summary) : program_(std::move(program)), summary_(std::move(summary)) {}
+  arguments(std::string program, std::string summary)
+      : program_(std::move(program)), summary_(std::move(summary)) {}
 
   /// An option taking a value, with its default shown by --help.
   void option(const std::string& name, const std::string& value_name, const std::string& help,
@@ -31,7 +32,9 @@ class arguments {
     options_.push_back({name, value_name, help, default_value, false});
   }
   /// An option without a value.
-  void flag(const std::string& name, const std::string& help) { options_.push_back({name, "", help, "", true}); }
+  void flag(const std::string& name, const std::string& help) {
+    options_.push_back({name, "", help, "", true});
+  }
 
   /// Parses argv; returns false after printing the help (the caller exits 0).
   /// @throws usage_error for an unknown option, a missing value or a stray argument.

@@ -38,8 +38,11 @@ struct idx_array {
 ///         dimensions or a zero size, a header or data shorter than announced, or trailing bytes.
 inline idx_array parse_idx(std::span<const std::uint8_t> bytes, std::string_view source) {
   const std::string where(source);
-  auto fail = [&](const std::string& what) -> idx_error { return idx_error(where + ": not a valid IDX file: " + what); };
-  if (bytes.size() < 4) throw fail("only " + std::to_string(bytes.size()) + " bytes, shorter than the 4-byte magic number");
+  auto fail = [&](const std::string& what) -> idx_error {
+    return idx_error(where + ": not a valid IDX file: " + what);
+  };
+  if (bytes.size() < 4)
+    throw fail("only " + std::to_string(bytes.size()) + " bytes, shorter than the 4-byte magic number");
   if (bytes[0] != 0 || bytes[1] != 0) throw fail("the magic number does not start with two zero bytes");
   if (bytes[2] != 0x08) {
     char code[8];
@@ -70,7 +73,8 @@ inline idx_array parse_idx(std::span<const std::uint8_t> bytes, std::string_view
                std::to_string(data) + " bytes follow");
   }
   if (data > count) {
-    throw fail(std::to_string(data - count) + " trailing bytes after the " + std::to_string(count) + " announced values");
+    throw fail(std::to_string(data - count) + " trailing bytes after the " + std::to_string(count) +
+               " announced values");
   }
   out.values.assign(bytes.begin() + static_cast<std::ptrdiff_t>(header), bytes.end());
   return out;
@@ -101,9 +105,11 @@ inline std::vector<std::uint8_t> read_file_bytes(const std::filesystem::path& pa
   if (message.starts_with(name + ": ")) message.erase(0, name.size() + 2);  // zlib prefixes the path
   // gzclose reports Z_BUF_ERROR when the last read stopped inside an unfinished gzip stream.
   const int closed = gzclose(file);
-  if (code != Z_OK && code != Z_STREAM_END) throw idx_error(name + ": corrupt or truncated gzip data (" + message + ")");
+  if (code != Z_OK && code != Z_STREAM_END)
+    throw idx_error(name + ": corrupt or truncated gzip data (" + message + ")");
   if (closed == Z_BUF_ERROR) throw idx_error(name + ": truncated gzip data (the stream ends early)");
-  if (closed != Z_OK) throw idx_error(name + ": error while reading (zlib code " + std::to_string(closed) + ")");
+  if (closed != Z_OK)
+    throw idx_error(name + ": error while reading (zlib code " + std::to_string(closed) + ")");
 #else
   std::FILE* file = std::fopen(name.c_str(), "rb");
   if (file == nullptr) throw idx_error(name + ": cannot open for reading");
@@ -114,15 +120,18 @@ inline std::vector<std::uint8_t> read_file_bytes(const std::filesystem::path& pa
   std::fclose(file);
   if (failed) throw idx_error(name + ": read error");
   if (out.size() >= 2 && out[0] == 0x1F && out[1] == 0x8B) {
-    throw idx_error(name + ": gzip-compressed, but this program was built without zlib (install zlib1g-dev "
-                           "and rebuild, or gunzip the file)");
+    throw idx_error(name +
+                    ": gzip-compressed, but this program was built without zlib (install zlib1g-dev "
+                    "and rebuild, or gunzip the file)");
   }
 #endif
   return out;
 }
 
 /// read_file_bytes then parse_idx.
-inline idx_array read_idx(const std::filesystem::path& path) { return parse_idx(read_file_bytes(path), path.string()); }
+inline idx_array read_idx(const std::filesystem::path& path) {
+  return parse_idx(read_file_bytes(path), path.string());
+}
 
 /// Images: a 3-dimensional IDX array (count x rows x cols).
 /// @throws idx_error as read_idx, and when the array is not 3-dimensional.
@@ -140,8 +149,8 @@ inline idx_array read_idx_images(const std::filesystem::path& path) {
 inline idx_array read_idx_labels(const std::filesystem::path& path) {
   idx_array a = read_idx(path);
   if (a.sizes.size() != 1) {
-    throw idx_error(path.string() + ": expected labels (1 dimension), found " + std::to_string(a.sizes.size()) +
-                    " dimensions");
+    throw idx_error(path.string() + ": expected labels (1 dimension), found " +
+                    std::to_string(a.sizes.size()) + " dimensions");
   }
   return a;
 }

@@ -38,7 +38,8 @@ namespace example {
 /// of background between tiles.
 class image_grid {
  public:
-  image_grid(int rows, int cols, int tile_h, int tile_w, int scale = 3, int gap = 4, std::uint8_t background = 96)
+  image_grid(int rows, int cols, int tile_h, int tile_w, int scale = 3, int gap = 4,
+             std::uint8_t background = 96)
       : rows_(rows), cols_(cols), tile_h_(tile_h), tile_w_(tile_w), scale_(scale), gap_(gap) {
     if (rows <= 0 || cols <= 0 || tile_h <= 0 || tile_w <= 0 || scale <= 0 || gap < 0) {
       throw std::invalid_argument("image_grid: sizes must be positive");
@@ -51,10 +52,11 @@ class image_grid {
   /// Draws a tile from row-major grey values in [0, 1] (values outside are clamped).
   /// @throws std::invalid_argument for a tile outside the grid or a wrong number of values.
   void put(int row, int col, std::span<const float> values) {
-    if (row < 0 || row >= rows_ || col < 0 || col >= cols_) throw std::invalid_argument("image_grid::put: no such tile");
+    if (row < 0 || row >= rows_ || col < 0 || col >= cols_)
+      throw std::invalid_argument("image_grid::put: no such tile");
     if (values.size() != static_cast<std::size_t>(tile_h_) * static_cast<std::size_t>(tile_w_)) {
-      throw std::invalid_argument("image_grid::put: expected " + std::to_string(tile_h_ * tile_w_) + " values, got " +
-                                  std::to_string(values.size()));
+      throw std::invalid_argument("image_grid::put: expected " + std::to_string(tile_h_ * tile_w_) +
+                                  " values, got " + std::to_string(values.size()));
     }
     const int x0 = gap_ + col * (tile_w_ * scale_ + gap_);
     const int y0 = gap_ + row * (tile_h_ * scale_ + gap_);
@@ -62,8 +64,8 @@ class image_grid {
       for (int x = 0; x < tile_w_ * scale_; ++x) {
         const float v = values[static_cast<std::size_t>((y / scale_) * tile_w_ + x / scale_)];
         const float clamped = std::isfinite(v) ? std::clamp(v, 0.0f, 1.0f) : 0.0f;
-        pixels_[static_cast<std::size_t>(y0 + y) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(x0 + x)] =
-            static_cast<std::uint8_t>(std::lround(255.0f * clamped));
+        pixels_[static_cast<std::size_t>(y0 + y) * static_cast<std::size_t>(width_) +
+                static_cast<std::size_t>(x0 + x)] = static_cast<std::uint8_t>(std::lround(255.0f * clamped));
       }
     }
   }

@@ -65,7 +65,9 @@ inline std::string fixed(double value, int decimals) {
 }
 
 /// A fraction as a percentage, e.g. 0.1234 -> "12.3%".
-inline std::string percent(double fraction, int decimals = 1) { return fixed(100.0 * fraction, decimals) + "%"; }
+inline std::string percent(double fraction, int decimals = 1) {
+  return fixed(100.0 * fraction, decimals) + "%";
+}
 
 /// Wall-clock seconds since construction.
 class stopwatch {

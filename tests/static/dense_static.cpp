@@ -11,14 +11,20 @@ using namespace hopfield;
 // A user interaction with only F.
 struct cube {
   template <class T>
-  T operator()(T x) const { return x * x * x; }
+  T operator()(T x) const {
+    return x * x * x;
+  }
 };
 // A user interaction with F and a safe difference.
 struct doubling {
   template <class T>
-  T operator()(T x) const { return std::exp2(x); }
+  T operator()(T x) const {
+    return std::exp2(x);
+  }
   template <class T>
-  T difference(T a) const { return T(1.5) * std::exp2(a); }
+  T difference(T a) const {
+    return T(1.5) * std::exp2(a);
+  }
 };
 struct not_callable {};
 struct not_default_constructible {

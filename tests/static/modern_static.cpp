@@ -26,20 +26,25 @@ static_assert(!UpdatePolicy<asynchronous_update, lse_energy<float>>);
 static_assert(!UpdatePolicy<synchronous_update, lse_energy<float>>);
 
 // Options are aggregates with designated initialisers; beta is optional (1/sqrt(N_k) by default).
-constexpr bool designated_options = requires { modern_hopfield_options<float>{.beta = 8.0f, .max_steps = 3}; };
+constexpr bool designated_options = requires {
+  modern_hopfield_options<float>{.beta = 8.0f, .max_steps = 3};
+};
 static_assert(designated_options);
 static_assert(std::is_aggregate_v<modern_hopfield_options<double>>);
 static_assert(std::is_aggregate_v<pooling_options<float>>);
 
 // update keeps the query's shape: a vector gives a vector, a matrix a matrix.
 using mhn = modern_hopfield<float>;
-static_assert(std::is_same_v<decltype(std::declval<const mhn&>().update(std::declval<Eigen::VectorXf>())), Eigen::VectorXf>);
-static_assert(std::is_same_v<decltype(std::declval<const mhn&>().update(std::declval<Eigen::MatrixXf>())), Eigen::MatrixXf>);
+static_assert(std::is_same_v<decltype(std::declval<const mhn&>().update(std::declval<Eigen::VectorXf>())),
+                             Eigen::VectorXf>);
+static_assert(std::is_same_v<decltype(std::declval<const mhn&>().update(std::declval<Eigen::MatrixXf>())),
+                             Eigen::MatrixXf>);
 static_assert(std::is_same_v<decltype(std::declval<const mhn&>().retrieve(std::declval<Eigen::VectorXf>())),
                              retrieval_result<float>>);
 static_assert(std::is_same_v<decltype(std::declval<const mhn&>().retrieve(std::declval<Eigen::MatrixXf>())),
                              batch_retrieval_result<float>>);
-static_assert(std::is_same_v<decltype(attention(std::declval<Eigen::MatrixXd>(), std::declval<Eigen::MatrixXd>(),
-                                                std::declval<Eigen::MatrixXd>(), 0.5)),
-                             Eigen::MatrixXd>);
+static_assert(
+    std::is_same_v<decltype(attention(std::declval<Eigen::MatrixXd>(), std::declval<Eigen::MatrixXd>(),
+                                      std::declval<Eigen::MatrixXd>(), 0.5)),
+                   Eigen::MatrixXd>);
 }  // namespace

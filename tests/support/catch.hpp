@@ -4,11 +4,15 @@
 #if __has_include(<catch2/catch_all.hpp>)
 #include <catch2/catch_all.hpp>
 namespace test {
-inline auto contains(const std::string& text) { return Catch::Matchers::ContainsSubstring(text); }
+inline auto contains(const std::string& text) {
+  return Catch::Matchers::ContainsSubstring(text);
+}
 }  // namespace test
 #else
 #include <catch2/catch.hpp>
 namespace test {
-inline auto contains(const std::string& text) { return Catch::Matchers::Contains(text); }
+inline auto contains(const std::string& text) {
+  return Catch::Matchers::Contains(text);
+}
 }  // namespace test
 #endif

@@ -21,7 +21,8 @@ matrix_t<Scalar> gaussian(index_t rows, index_t cols, std::uint64_t seed, Scalar
 }
 }  // namespace
 
-TEMPLATE_TEST_CASE("separation: Delta_i = x_i.x_i - max_{j != i} x_i.x_j", "[analysis][separation]", float, double) {
+TEMPLATE_TEST_CASE("separation: Delta_i = x_i.x_i - max_{j != i} x_i.x_j", "[analysis][separation]", float,
+                   double) {
   for (std::uint64_t seed = 0; seed < 30; ++seed) {
     const index_t n = 1 + static_cast<index_t>(seed % 9);
     const index_t m = 2 + static_cast<index_t>((seed * 53) % 600);  // crosses the 256-column blocks
@@ -32,7 +33,8 @@ TEMPLATE_TEST_CASE("separation: Delta_i = x_i.x_i - max_{j != i} x_i.x_j", "[ana
       long double self = 0, other = -std::numeric_limits<long double>::infinity();
       for (index_t j = 0; j < m; ++j) {
         long double dot = 0;
-        for (index_t r = 0; r < n; ++r) dot += static_cast<long double>(x(r, i)) * static_cast<long double>(x(r, j));
+        for (index_t r = 0; r < n; ++r)
+          dot += static_cast<long double>(x(r, i)) * static_cast<long double>(x(r, j));
         if (j == i) {
           self = dot;
         } else {
@@ -42,23 +44,27 @@ TEMPLATE_TEST_CASE("separation: Delta_i = x_i.x_i - max_{j != i} x_i.x_j", "[ana
       REQUIRE(static_cast<long double>(delta(i)) == Approx(self - other).margin(1e-4));
     }
   }
-  REQUIRE_THROWS_WITH(separation(matrix_t<double>::Ones(3, 1)), test::contains("'patterns'") && test::contains("at least 2"));
+  REQUIRE_THROWS_WITH(separation(matrix_t<double>::Ones(3, 1)),
+                      test::contains("'patterns'") && test::contains("at least 2"));
 }
 
-TEMPLATE_TEST_CASE("retrieval bound: Theorem 5 holds on hundreds of random instances", "[analysis][theorem5]", float,
-                   double) {
+TEMPLATE_TEST_CASE("retrieval bound: Theorem 5 holds on hundreds of random instances", "[analysis][theorem5]",
+                   float, double) {
   random_engine rng(17);
   int instances = 0, informative = 0;
   for (std::uint64_t seed = 0; seed < 300; ++seed) {
     const index_t n = std::array<index_t, 3>{16, 32, 64}[seed % 3];
     const auto m = static_cast<index_t>(2 + uniform_below(rng, 120));
     const TestType radius = std::array<TestType, 3>{TestType(1), TestType(2), TestType(3)}[(seed / 3) % 3];
-    const TestType beta = std::array<TestType, 4>{TestType(0.5), TestType(2), TestType(8), TestType(32)}[(seed / 9) % 4];
-    const TestType noise = std::array<TestType, 4>{TestType(0), TestType(0.01), TestType(0.05), TestType(0.2)}[seed % 4];
+    const TestType beta =
+        std::array<TestType, 4>{TestType(0.5), TestType(2), TestType(8), TestType(32)}[(seed / 9) % 4];
+    const TestType noise =
+        std::array<TestType, 4>{TestType(0), TestType(0.01), TestType(0.05), TestType(0.2)}[seed % 4];
     const auto x = random_sphere_patterns<TestType>(n, m, seed, radius);
     const modern_hopfield<TestType> mhn(x, {.beta = beta});
     const auto i = static_cast<index_t>(uniform_below(rng, static_cast<std::uint64_t>(m)));
-    const vector_t<TestType> xi = add_gaussian_noise(x.col(i), noise * radius / std::sqrt(static_cast<TestType>(n)), seed);
+    const vector_t<TestType> xi =
+        add_gaussian_noise(x.col(i), noise * radius / std::sqrt(static_cast<TestType>(n)), seed);
     const vector_t<TestType> fixed_point = mhn.retrieve(vector_t<TestType>(x.col(i))).state;
     const vector_t<TestType> next = mhn.update(xi);
     const TestType error = (next - x.col(i)).norm();
@@ -77,7 +83,8 @@ TEMPLATE_TEST_CASE("retrieval bound: Theorem 5 holds on hundreds of random insta
 
 TEST_CASE("retrieval bound: the formula and its edge cases", "[analysis][theorem5]") {
   // 2 (M - 1) exp(-beta (Delta - 2 r L)) L by hand.
-  REQUIRE(retrieval_error_bound<double>(10, 2.0, 1.5, 0.1, 1.0) == Approx(2 * 9 * std::exp(-2.0 * (1.5 - 0.2)) * 1.0));
+  REQUIRE(retrieval_error_bound<double>(10, 2.0, 1.5, 0.1, 1.0) ==
+          Approx(2 * 9 * std::exp(-2.0 * (1.5 - 0.2)) * 1.0));
   REQUIRE(retrieval_error_bound<double>(1, 2.0, 0.0, 0.0, 1.0) == 0.0);  // one pattern: exact retrieval
   const float huge = retrieval_error_bound<float>(1000, 100.0f, -50.0f, 3.0f, 2.0f);
   REQUIRE(std::isinf(huge));  // overflow gives +inf, never NaN
@@ -86,12 +93,14 @@ TEST_CASE("retrieval bound: the formula and its edge cases", "[analysis][theorem
   REQUIRE_THROWS_WITH(retrieval_error_bound<double>(3, 1.0, 1.0, -1.0, 1.0), test::contains("'radius'"));
   const auto x = random_sphere_patterns<double>(4, 3, 1);
   const vector_t<double> s = x.col(0);
-  REQUIRE_THROWS_WITH(retrieval_error_bound(x, 1.0, 3, s, s), test::contains("'i'") && test::contains("[0, 3)"));
-  REQUIRE_THROWS_WITH(retrieval_error_bound(x, 1.0, 0, vector_t<double>::Ones(5), s), test::contains("'state'"));
+  REQUIRE_THROWS_WITH(retrieval_error_bound(x, 1.0, 3, s, s),
+                      test::contains("'i'") && test::contains("[0, 3)"));
+  REQUIRE_THROWS_WITH(retrieval_error_bound(x, 1.0, 0, vector_t<double>::Ones(5), s),
+                      test::contains("'state'"));
 }
 
-TEMPLATE_TEST_CASE("fixed points: near-orthogonal patterns and a large beta give single patterns", "[analysis][fixed]",
-                   float, double) {
+TEMPLATE_TEST_CASE("fixed points: near-orthogonal patterns and a large beta give single patterns",
+                   "[analysis][fixed]", float, double) {
   for (std::uint64_t seed = 0; seed < 10; ++seed) {
     const auto x = random_sphere_patterns<TestType>(64, 10, seed);
     const TestType beta = 50;
@@ -109,8 +118,8 @@ TEMPLATE_TEST_CASE("fixed points: near-orthogonal patterns and a large beta give
   }
 }
 
-TEMPLATE_TEST_CASE("fixed points: two near-duplicates give a metastable average of the pair", "[analysis][fixed]",
-                   float, double) {
+TEMPLATE_TEST_CASE("fixed points: two near-duplicates give a metastable average of the pair",
+                   "[analysis][fixed]", float, double) {
   for (std::uint64_t seed = 0; seed < 10; ++seed) {
     matrix_t<TestType> x = random_sphere_patterns<TestType>(64, 8, seed);
     // Pattern 1 is pattern 0 turned slightly: |x_0 - x_1| ~ 0.05, both of norm 1.
@@ -162,8 +171,8 @@ TEMPLATE_TEST_CASE("fixed points: small beta and centred data give one global fi
   }
 }
 
-TEMPLATE_TEST_CASE("fixed points: beta m_max^2 bounds the update's Lipschitz constant (Lemma A3)", "[analysis][fixed]",
-                   float, double) {
+TEMPLATE_TEST_CASE("fixed points: beta m_max^2 bounds the update's Lipschitz constant (Lemma A3)",
+                   "[analysis][fixed]", float, double) {
   for (std::uint64_t seed = 0; seed < 40; ++seed) {
     const auto x = gaussian<TestType>(6, 30, seed, TestType(0.8));
     const TestType beta = TestType(0.2) * static_cast<TestType>(1 + seed % 8);
@@ -175,19 +184,21 @@ TEMPLATE_TEST_CASE("fixed points: beta m_max^2 bounds the update's Lipschitz con
     const matrix_t<TestType> b = a + gaussian<TestType>(6, 20, seed + 2, TestType(0.3));
     const matrix_t<TestType> fa = mhn.update(a), fb = mhn.update(b);
     for (index_t j = 0; j < a.cols(); ++j) {
-      REQUIRE((fa.col(j) - fb.col(j)).norm() <=
-              check.value * (a.col(j) - b.col(j)).norm() + TestType(1e3) * std::numeric_limits<TestType>::epsilon());
+      REQUIRE((fa.col(j) - fb.col(j)).norm() <= check.value * (a.col(j) - b.col(j)).norm() +
+                                                    TestType(1e3) * std::numeric_limits<TestType>::epsilon());
     }
   }
 }
 
-TEST_CASE("fixed points: the kind moves from global to metastable to single as beta grows", "[analysis][fixed]") {
+TEST_CASE("fixed points: the kind moves from global to metastable to single as beta grows",
+          "[analysis][fixed]") {
   // Three clusters of four near-duplicates each.
   const auto centres = random_sphere_patterns<double>(32, 3, 1);
   matrix_t<double> x(32, 12);
   for (index_t c = 0; c < 3; ++c) {
     for (index_t k = 0; k < 4; ++k) {
-      x.col(4 * c + k) = add_gaussian_noise(centres.col(c), 0.15 / std::sqrt(32.0), 10 + static_cast<std::uint64_t>(4 * c + k));
+      x.col(4 * c + k) = add_gaussian_noise(centres.col(c), 0.15 / std::sqrt(32.0),
+                                            10 + static_cast<std::uint64_t>(4 * c + k));
       x.col(4 * c + k).normalize();
     }
   }
@@ -208,6 +219,8 @@ TEST_CASE("fixed points: bad input throws naming the argument", "[analysis][erro
   const vector_t<double> s = x.col(0);
   REQUIRE_THROWS_WITH(classify_fixed_point(x, 1.0, vector_t<double>::Ones(3)), test::contains("'state'"));
   REQUIRE_THROWS_WITH(classify_fixed_point(x, -1.0, s), test::contains("'beta'"));
-  REQUIRE_THROWS_WITH(classify_fixed_point(x, 1.0, s, {.single_weight = 1.5}), test::contains("options.single_weight"));
-  REQUIRE_THROWS_WITH(unique_fixed_point_condition(matrix_t<double>(4, 0), 1.0), test::contains("'patterns'"));
+  REQUIRE_THROWS_WITH(classify_fixed_point(x, 1.0, s, {.single_weight = 1.5}),
+                      test::contains("options.single_weight"));
+  REQUIRE_THROWS_WITH(unique_fixed_point_condition(matrix_t<double>(4, 0), 1.0),
+                      test::contains("'patterns'"));
 }

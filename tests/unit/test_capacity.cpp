@@ -54,7 +54,8 @@ TEST_CASE("capacity: Krotov & Hopfield appendix B numbers at N = 100", "[capacit
   CHECK(krotov_hopfield_capacity(100, 4) == Approx(7240).epsilon(0.001));
   // n = 2 is the classical N / (2 ln N) (McEliece, each pattern).
   for (double n : {10.0, 100.0, 1000.0, 12345.0}) {
-    REQUIRE(krotov_hopfield_capacity(n, 2) == Approx(mceliece_capacity(n, mceliece_requirement::each_pattern)));
+    REQUIRE(krotov_hopfield_capacity(n, 2) ==
+            Approx(mceliece_capacity(n, mceliece_requirement::each_pattern)));
   }
 }
 
@@ -84,7 +85,8 @@ TEST_CASE("capacity: Ramsauer et al. Theorem 3 constants", "[capacity]") {
     REQUIRE(m > last);
     last = m;
   }
-  CHECK(std::log(ramsauer_capacity(400, 1, 1, 0.001).capacity) / std::log(ramsauer_capacity(200, 1, 1, 0.001).capacity) >
+  CHECK(std::log(ramsauer_capacity(400, 1, 1, 0.001).capacity) /
+            std::log(ramsauer_capacity(200, 1, 1, 0.001).capacity) >
         1.9);
 }
 
@@ -92,11 +94,13 @@ TEST_CASE("capacity: classical formulas", "[capacity]") {
   CHECK(ags_capacity(1000) == Approx(138));
   CHECK(mceliece_capacity(1000) == Approx(1000 / (4 * std::log(1000.0))));
   CHECK(mceliece_capacity(1000, mceliece_requirement::each_pattern) == Approx(2 * mceliece_capacity(1000)));
-  CHECK(mceliece_capacity(1000, mceliece_requirement::all_patterns, 0.25) == Approx(0.25 * mceliece_capacity(1000)));
+  CHECK(mceliece_capacity(1000, mceliece_requirement::all_patterns, 0.25) ==
+        Approx(0.25 * mceliece_capacity(1000)));
   CHECK(storkey_capacity(1000) == Approx(1000 / std::sqrt(2 * std::log(1000.0))));
   CHECK(pseudo_inverse_capacity(1000) == 1000);
   // Storkey's rule beats Hebb's N / (2 ln N) for every N where ln N > 1/2.
-  for (double n = 4; n < 1e6; n *= 3) REQUIRE(storkey_capacity(n) > mceliece_capacity(n, mceliece_requirement::each_pattern));
+  for (double n = 4; n < 1e6; n *= 3)
+    REQUIRE(storkey_capacity(n) > mceliece_capacity(n, mceliece_requirement::each_pattern));
 }
 
 TEST_CASE("capacity: Demircigil et al. rate", "[capacity]") {
@@ -125,7 +129,9 @@ TEST_CASE("capacity: Krotov-Hopfield alpha_n matches the one-step bit error rate
   const double target = 0.05;
   const index_t n = 400;
   const auto k = static_cast<index_t>(std::llround(krotov_hopfield_alpha(2, target) * n));
-  const double predicted = 0.5 * std::erfc(std::sqrt((static_cast<double>(n) - 1.0) / (static_cast<double>(k) - 1.0)) / std::numbers::sqrt2);
+  const double predicted =
+      0.5 * std::erfc(std::sqrt((static_cast<double>(n) - 1.0) / (static_cast<double>(k) - 1.0)) /
+                      std::numbers::sqrt2);
   long wrong = 0;
   long total = 0;
   for (std::uint64_t seed = 0; seed < 6; ++seed) {
@@ -147,24 +153,28 @@ TEST_CASE("capacity: Krotov-Hopfield alpha_n matches the one-step bit error rate
   for (int degree = 2; degree <= 6; ++degree) {
     const double n_big = 300;
     const double eps = 0.5 * std::erfc(std::sqrt(2 * std::log(n_big)) / std::numbers::sqrt2);
-    REQUIRE(krotov_hopfield_capacity_with_errors(n_big, degree, eps) == Approx(krotov_hopfield_capacity(n_big, degree)));
+    REQUIRE(krotov_hopfield_capacity_with_errors(n_big, degree, eps) ==
+            Approx(krotov_hopfield_capacity(n_big, degree)));
   }
 }
 
 TEST_CASE("capacity: bad arguments are rejected with the function and argument named", "[capacity]") {
   CHECK_THROWS_WITH(ags_capacity(1.0), test::contains("ags_capacity: argument 'n'"));
   CHECK_THROWS_WITH(mceliece_capacity(std::nan("")), test::contains("mceliece_capacity: argument 'n'"));
-  CHECK_THROWS_WITH(mceliece_capacity(100, mceliece_requirement::all_patterns, 0.5), test::contains("argument 'rho'"));
+  CHECK_THROWS_WITH(mceliece_capacity(100, mceliece_requirement::all_patterns, 0.5),
+                    test::contains("argument 'rho'"));
   CHECK_THROWS_WITH(storkey_capacity(INFINITY), test::contains("storkey_capacity"));
   CHECK_THROWS_WITH(pseudo_inverse_capacity(-3), test::contains("pseudo_inverse_capacity"));
-  CHECK_THROWS_WITH(krotov_hopfield_capacity(100, 1), test::contains("argument 'degree' expected an interaction degree >= 2, got 1"));
+  CHECK_THROWS_WITH(krotov_hopfield_capacity(100, 1),
+                    test::contains("argument 'degree' expected an interaction degree >= 2, got 1"));
   CHECK_THROWS_WITH(krotov_hopfield_alpha(3, 0.0), test::contains("argument 'error_rate'"));
   CHECK_THROWS_WITH(krotov_hopfield_alpha(3, 0.5), test::contains("argument 'error_rate'"));
   CHECK_THROWS_WITH(krotov_hopfield_capacity_with_errors(1, 3, 0.1), test::contains("argument 'n'"));
   CHECK_THROWS_WITH(cramer_rate(1.5), test::contains("cramer_rate: argument 'a'"));
   CHECK_THROWS_WITH(demircigil_rate(-0.1), test::contains("demircigil_rate: argument 'rho'"));
   CHECK_THROWS_WITH(demircigil_capacity(0, 0.1), test::contains("demircigil_capacity: argument 'n'"));
-  CHECK_THROWS_WITH(ramsauer_capacity(1, 1, 1, 0.1), test::contains("ramsauer_capacity: argument 'dimension'"));
+  CHECK_THROWS_WITH(ramsauer_capacity(1, 1, 1, 0.1),
+                    test::contains("ramsauer_capacity: argument 'dimension'"));
   CHECK_THROWS_WITH(ramsauer_capacity(10, 0, 1, 0.1), test::contains("argument 'beta'"));
   CHECK_THROWS_WITH(ramsauer_capacity(10, 1, -1, 0.1), test::contains("argument 'radius_factor'"));
   CHECK_THROWS_WITH(ramsauer_capacity(10, 1, 1, 0), test::contains("argument 'failure_probability'"));

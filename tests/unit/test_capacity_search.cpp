@@ -35,7 +35,8 @@ TEST_CASE("capacity search: caps, resolution and zero capacity", "[capacity]") {
   const auto capped = capacity::find_threshold(always, {.start = 3, .max_patterns = 100, .resolution = 0});
   CHECK(capped.passed == 100);
   CHECK(capped.failed == 101);
-  const auto never = capacity::find_threshold([](std::int64_t) { return false; }, {.start = 50, .max_patterns = 100});
+  const auto never =
+      capacity::find_threshold([](std::int64_t) { return false; }, {.start = 50, .max_patterns = 100});
   CHECK(never.passed == 0);
   CHECK(never.failed == 1);
   // A relative resolution brackets the threshold within the tolerance, with fewer calls.

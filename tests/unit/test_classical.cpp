@@ -53,8 +53,8 @@ long double naive_energy(const long_matrix& nw, const vector_t<Scalar>& theta, c
 
 // N (W s - theta)_i, exact for dyadic thresholds.
 template <class Scalar>
-long double naive_field_times_n(const long_matrix& nw, const vector_t<Scalar>& theta, const vector_t<Scalar>& s,
-                                index_t i) {
+long double naive_field_times_n(const long_matrix& nw, const vector_t<Scalar>& theta,
+                                const vector_t<Scalar>& s, index_t i) {
   long double h = -static_cast<long double>(theta(i)) * static_cast<long double>(s.size());
   for (index_t j = 0; j < s.size(); ++j) h += nw(i, j) * s(j);
   return h;
@@ -62,7 +62,8 @@ long double naive_field_times_n(const long_matrix& nw, const vector_t<Scalar>& t
 
 // s <- sign(W s - theta) for every neuron at once, a zero field keeping s_i.
 template <class Scalar>
-vector_t<Scalar> naive_synchronous(const long_matrix& nw, const vector_t<Scalar>& theta, const vector_t<Scalar>& s) {
+vector_t<Scalar> naive_synchronous(const long_matrix& nw, const vector_t<Scalar>& theta,
+                                   const vector_t<Scalar>& s) {
   vector_t<Scalar> next = s;
   for (index_t i = 0; i < s.size(); ++i) {
     const long double h = naive_field_times_n(nw, theta, s, i);
@@ -77,12 +78,14 @@ template <class Scalar>
 vector_t<Scalar> dyadic_thresholds(index_t n, std::uint64_t seed) {
   random_engine rng(seed);
   vector_t<Scalar> theta(n);
-  for (index_t i = 0; i < n; ++i) theta(i) = static_cast<Scalar>(static_cast<int>(uniform_below(rng, 9)) - 4) / 8;
+  for (index_t i = 0; i < n; ++i)
+    theta(i) = static_cast<Scalar>(static_cast<int>(uniform_below(rng, 9)) - 4) / 8;
   return theta;
 }
 }  // namespace
 
-TEMPLATE_TEST_CASE("classical: Hebbian weights and energy match the textbook formulas", "[classical]", float, double) {
+TEMPLATE_TEST_CASE("classical: Hebbian weights and energy match the textbook formulas", "[classical]", float,
+                   double) {
   for (std::uint64_t seed = 0; seed < 40; ++seed) {
     random_engine rng(seed);
     const auto n = static_cast<index_t>(5 + uniform_below(rng, 60));
@@ -105,7 +108,8 @@ TEMPLATE_TEST_CASE("classical: Hebbian weights and energy match the textbook for
     REQUIRE(raw.template cast<long double>() == nw);
     REQUIRE(net.energy_policy().weight_denominator() == static_cast<TestType>(n));
     for (int k = 0; k < 5; ++k) {
-      const vector_t<TestType> s = random_binary_patterns<TestType>(n, 1, seed * 10 + static_cast<std::uint64_t>(k));
+      const vector_t<TestType> s =
+          random_binary_patterns<TestType>(n, 1, seed * 10 + static_cast<std::uint64_t>(k));
       const long double expected = naive_energy(nw, theta, s);
       REQUIRE(static_cast<long double>(net.energy(s)) == Approx(expected).margin(1e-4));
       // Both field modes give the same energy formula.
@@ -117,7 +121,8 @@ TEMPLATE_TEST_CASE("classical: Hebbian weights and energy match the textbook for
   }
 }
 
-TEMPLATE_TEST_CASE("classical: asynchronous updates never raise the energy", "[classical][dynamics]", float, double) {
+TEMPLATE_TEST_CASE("classical: asynchronous updates never raise the energy", "[classical][dynamics]", float,
+                   double) {
   // Thousands of random instances over the three rules, with and without thresholds.
   const TestType slack = std::is_same_v<TestType, float> ? TestType(2e-4) : TestType(1e-10);
   int checked = 0;
@@ -127,7 +132,8 @@ TEMPLATE_TEST_CASE("classical: asynchronous updates never raise the energy", "[c
     const auto n = static_cast<index_t>(4 + uniform_below(rng, 40));
     const auto m = static_cast<index_t>(1 + uniform_below(rng, static_cast<std::uint64_t>(n - 1)));
     const auto x = random_binary_patterns<TestType>(n, m, seed);
-    const vector_t<TestType> theta = instance % 2 == 0 ? dyadic_thresholds<TestType>(n, seed) : vector_t<TestType>();
+    const vector_t<TestType> theta =
+        instance % 2 == 0 ? dyadic_thresholds<TestType>(n, seed) : vector_t<TestType>();
     const auto start = random_binary_patterns<TestType>(n, 2, seed + 99991);
     retrieval_options options;
     options.record_trace = true;
@@ -148,7 +154,8 @@ TEMPLATE_TEST_CASE("classical: asynchronous updates never raise the energy", "[c
       for (index_t j = 0; j < result.states.cols(); ++j) {
         energy.init_context(ctx, result.states.col(j));
         // Hebbian fields are exact; the other rules' cached fields may drift by rounding.
-        const TestType tie = std::is_same_v<std::decay_t<decltype(net)>, classical_hopfield<TestType>> ? TestType(0) : slack;
+        const TestType tie =
+            std::is_same_v<std::decay_t<decltype(net)>, classical_hopfield<TestType>> ? TestType(0) : slack;
         for (index_t i = 0; i < n; ++i) {
           REQUIRE(energy.gap(ctx, result.states.col(j), i).value * result.states(i, j) >= -tie);
         }
@@ -156,16 +163,22 @@ TEMPLATE_TEST_CASE("classical: asynchronous updates never raise the energy", "[c
       ++checked;
     };
     switch (instance % 3) {
-      case 0: check(classical_hopfield<TestType>(x, {.thresholds = theta})); break;
-      case 1: check(classical_hopfield<TestType, storkey>(x, {.thresholds = theta})); break;
-      default: check(classical_hopfield<TestType, pseudo_inverse>(x, {.thresholds = theta})); break;
+      case 0:
+        check(classical_hopfield<TestType>(x, {.thresholds = theta}));
+        break;
+      case 1:
+        check(classical_hopfield<TestType, storkey>(x, {.thresholds = theta}));
+        break;
+      default:
+        check(classical_hopfield<TestType, pseudo_inverse>(x, {.thresholds = theta}));
+        break;
     }
   }
   REQUIRE(checked == kInstances);
 }
 
-TEMPLATE_TEST_CASE("classical: asynchronous retrieval is the textbook loop in the seeded order", "[classical][dynamics]",
-                   float, double) {
+TEMPLATE_TEST_CASE("classical: asynchronous retrieval is the textbook loop in the seeded order",
+                   "[classical][dynamics]", float, double) {
   for (std::uint64_t seed = 0; seed < 200; ++seed) {
     random_engine rng(seed);
     const auto n = static_cast<index_t>(6 + uniform_below(rng, 40));
@@ -201,8 +214,8 @@ TEMPLATE_TEST_CASE("classical: asynchronous retrieval is the textbook loop in th
   }
 }
 
-TEMPLATE_TEST_CASE("classical: synchronous dynamics end in a fixed point or a reported 2-cycle", "[classical][dynamics]",
-                   float, double) {
+TEMPLATE_TEST_CASE("classical: synchronous dynamics end in a fixed point or a reported 2-cycle",
+                   "[classical][dynamics]", float, double) {
   int cycles = 0;
   int fixed = 0;
   for (std::uint64_t seed = 0; seed < 300; ++seed) {
@@ -210,7 +223,8 @@ TEMPLATE_TEST_CASE("classical: synchronous dynamics end in a fixed point or a re
     const auto n = static_cast<index_t>(6 + uniform_below(rng, 40));
     const auto m = static_cast<index_t>(1 + uniform_below(rng, static_cast<std::uint64_t>(n / 2)));
     const auto x = random_binary_patterns<TestType>(n, m, seed);
-    const vector_t<TestType> theta = seed % 2 == 0 ? dyadic_thresholds<TestType>(n, seed) : vector_t<TestType>::Zero(n);
+    const vector_t<TestType> theta =
+        seed % 2 == 0 ? dyadic_thresholds<TestType>(n, seed) : vector_t<TestType>::Zero(n);
     const classical_hopfield<TestType> net(x, {.thresholds = theta});
     const long_matrix nw = naive_hebbian_times_n(x);
     const auto start = random_binary_patterns<TestType>(n, 4, seed + 5000);
@@ -238,13 +252,15 @@ TEMPLATE_TEST_CASE("classical: synchronous dynamics end in a fixed point or a re
   REQUIRE(cycles > 0);  // random starts do produce 2-cycles; each one was reported
 }
 
-TEMPLATE_TEST_CASE("classical: pattern and weight fields agree exactly", "[classical][modes]", float, double) {
+TEMPLATE_TEST_CASE("classical: pattern and weight fields agree exactly", "[classical][modes]", float,
+                   double) {
   for (std::uint64_t seed = 0; seed < 60; ++seed) {
     random_engine rng(seed);
     const auto n = static_cast<index_t>(8 + uniform_below(rng, 120));
     const auto m = static_cast<index_t>(1 + uniform_below(rng, static_cast<std::uint64_t>(n)));
     const auto x = random_binary_patterns<TestType>(n, m, seed);
-    const vector_t<TestType> theta = seed % 3 == 0 ? vector_t<TestType>() : vector_t<TestType>::Random(n).eval();
+    const vector_t<TestType> theta =
+        seed % 3 == 0 ? vector_t<TestType>() : vector_t<TestType>::Random(n).eval();
     const classical_hopfield<TestType> by_w(x, {.thresholds = theta, .fields = field_mode::weights});
     const classical_hopfield<TestType> by_x(x, {.thresholds = theta, .fields = field_mode::patterns});
     REQUIRE_FALSE(by_w.energy_policy().uses_pattern_fields());
@@ -327,8 +343,8 @@ TEMPLATE_TEST_CASE("classical: patterns added later equal a rebuild", "[classica
     const auto first = static_cast<index_t>(1 + uniform_below(rng, static_cast<std::uint64_t>(m - 1)));
     for (const field_mode mode : {field_mode::automatic, field_mode::patterns, field_mode::weights}) {
       classical_hopfield<TestType> grown(x.leftCols(first), {.fields = mode});
-      grown.add_patterns(x.middleCols(first, 1));       // one
-      grown.add_patterns(x.rightCols(m - first - 1));   // the rest (possibly none)
+      grown.add_patterns(x.middleCols(first, 1));      // one
+      grown.add_patterns(x.rightCols(m - first - 1));  // the rest (possibly none)
       const classical_hopfield<TestType> whole(x, {.fields = mode});
       REQUIRE(grown.size() == m);
       REQUIRE(grown.patterns() == x);
@@ -356,8 +372,8 @@ TEMPLATE_TEST_CASE("classical: thresholds enter the fields and the energy", "[cl
   REQUIRE(net.energy(r.state) < net.energy(vector_t<TestType>::Ones(n).eval()));
 }
 
-TEMPLATE_TEST_CASE("classical: Glauber dynamics sample the Boltzmann distribution", "[classical][stochastic]", float,
-                   double) {
+TEMPLATE_TEST_CASE("classical: Glauber dynamics sample the Boltzmann distribution", "[classical][stochastic]",
+                   float, double) {
   // N = 4: run the seeded Glauber sweeps on the network's energy and compare the visited states'
   // frequencies with exp(-E/T)/Z enumerated independently (long double).
   const matrix_t<TestType> x = random_binary_patterns<TestType>(4, 2, 17);
@@ -401,8 +417,8 @@ TEMPLATE_TEST_CASE("classical: Glauber dynamics sample the Boltzmann distributio
   }
 }
 
-TEMPLATE_TEST_CASE("classical: bad input throws, naming function, argument, expected and actual", "[classical][errors]",
-                   float, double) {
+TEMPLATE_TEST_CASE("classical: bad input throws, naming function, argument, expected and actual",
+                   "[classical][errors]", float, double) {
   using net_t = classical_hopfield<TestType>;
   matrix_t<TestType> x = random_binary_patterns<TestType>(6, 2, 1);
   REQUIRE_THROWS_WITH(net_t(matrix_t<TestType>(0, 0)),
@@ -412,11 +428,13 @@ TEMPLATE_TEST_CASE("classical: bad input throws, naming function, argument, expe
   bad(4, 1) = TestType(0.5);
   REQUIRE_THROWS_WITH(net_t(bad), test::contains("'patterns'") && test::contains("{-1, +1}") &&
                                       test::contains("0.5 at (4, 1)"));
-  REQUIRE_THROWS_WITH(net_t(x, {.thresholds = vector_t<TestType>::Zero(5)}),
-                      test::contains("'options.thresholds'") && test::contains("size = 6") && test::contains("size = 5"));
+  REQUIRE_THROWS_WITH(
+      net_t(x, {.thresholds = vector_t<TestType>::Zero(5)}),
+      test::contains("'options.thresholds'") && test::contains("size = 6") && test::contains("size = 5"));
   vector_t<TestType> nan_theta = vector_t<TestType>::Zero(6);
   nan_theta(2) = std::numeric_limits<TestType>::quiet_NaN();
-  REQUIRE_THROWS_WITH(net_t(x, {.thresholds = nan_theta}), test::contains("finite") && test::contains("(2, 0)"));
+  REQUIRE_THROWS_WITH(net_t(x, {.thresholds = nan_theta}),
+                      test::contains("finite") && test::contains("(2, 0)"));
   REQUIRE_THROWS_WITH((classical_hopfield<TestType, storkey>(x, {.fields = field_mode::patterns})),
                       test::contains("'options.fields'") && test::contains("field_mode::patterns"));
 
@@ -424,11 +442,12 @@ TEMPLATE_TEST_CASE("classical: bad input throws, naming function, argument, expe
   const matrix_t<TestType> w_before = net.weights();
   // add_patterns: a mismatch or a non-binary entry in the last column leaves everything as it was.
   REQUIRE_THROWS_WITH(net.add_patterns(random_binary_patterns<TestType>(7, 1, 2)),
-                      test::contains("hopfield::classical_hopfield::add_patterns") && test::contains("rows = 6") &&
-                          test::contains("rows = 7"));
+                      test::contains("hopfield::classical_hopfield::add_patterns") &&
+                          test::contains("rows = 6") && test::contains("rows = 7"));
   matrix_t<TestType> more = random_binary_patterns<TestType>(6, 3, 3);
   more(5, 2) = 2;
-  REQUIRE_THROWS_WITH(net.add_patterns(more), test::contains("add_patterns") && test::contains("2 at (5, 2)"));
+  REQUIRE_THROWS_WITH(net.add_patterns(more),
+                      test::contains("add_patterns") && test::contains("2 at (5, 2)"));
   REQUIRE(net.size() == 2);
   REQUIRE(net.patterns() == x);
   REQUIRE(net.weights() == w_before);
@@ -450,12 +469,15 @@ TEMPLATE_TEST_CASE("classical: bad input throws, naming function, argument, expe
   matrix_t<TestType> w = matrix_t<TestType>::Zero(3, 3);
   w(0, 1) = 1;
   REQUIRE_THROWS_WITH(quadratic_energy<TestType>(w), test::contains("hopfield::quadratic_energy") &&
-                                                         test::contains("symmetric") && test::contains("w(1, 0) = 0"));
+                                                         test::contains("symmetric") &&
+                                                         test::contains("w(1, 0) = 0"));
   w(1, 0) = 1;
   w(2, 2) = 1;
-  REQUIRE_THROWS_WITH(quadratic_energy<TestType>(w), test::contains("zero diagonal") && test::contains("1 at (2, 2)"));
-  REQUIRE_THROWS_WITH(quadratic_energy<TestType>(matrix_t<TestType>::Zero(3, 2)),
-                      test::contains("'weights'") && test::contains("cols = 3") && test::contains("cols = 2"));
+  REQUIRE_THROWS_WITH(quadratic_energy<TestType>(w),
+                      test::contains("zero diagonal") && test::contains("1 at (2, 2)"));
+  REQUIRE_THROWS_WITH(
+      quadratic_energy<TestType>(matrix_t<TestType>::Zero(3, 2)),
+      test::contains("'weights'") && test::contains("cols = 3") && test::contains("cols = 2"));
 }
 
 TEST_CASE("classical: a hand-made quadratic energy runs with every binary update", "[classical]") {
@@ -467,11 +489,13 @@ TEST_CASE("classical: a hand-made quadratic energy runs with every binary update
   const classical_hopfield<double> net(x);
   const auto q = corrupt(x, 0.1, 4);
   REQUIRE(retrieve(energy, asynchronous_update{}, q).states == net.retrieve(q).states);
-  REQUIRE(retrieve(energy, synchronous_update{}, q).states == net.retrieve(q, {}, synchronous_update{}).states);
+  REQUIRE(retrieve(energy, synchronous_update{}, q).states ==
+          net.retrieve(q, {}, synchronous_update{}).states);
   REQUIRE(energy.energy(x.col(0)) == Approx(net.energy(x.col(0))));
 }
 
-TEST_CASE("classical: helpers corrupt by count and fraction, seeded, and measure overlap", "[classical][helpers]") {
+TEST_CASE("classical: helpers corrupt by count and fraction, seeded, and measure overlap",
+          "[classical][helpers]") {
   const auto x = random_binary_patterns<float>(100, 4, 5);
   REQUIRE(random_binary_patterns<float>(100, 4, 5) == x);
   REQUIRE(random_binary_patterns<float>(100, 4, 6) != x);
@@ -485,7 +509,8 @@ TEST_CASE("classical: helpers corrupt by count and fraction, seeded, and measure
   REQUIRE(corrupt(x, 0.13, 10) != flipped);
 }
 
-TEMPLATE_TEST_CASE("classical: sweeps, gaps and flips allocate nothing", "[classical][alloc]", float, double) {
+TEMPLATE_TEST_CASE("classical: sweeps, gaps and flips allocate nothing", "[classical][alloc]", float,
+                   double) {
   for (const field_mode mode : {field_mode::patterns, field_mode::weights}) {
     const auto x = random_binary_patterns<TestType>(64, 6, 2);
     const classical_hopfield<TestType> net(x, {.fields = mode});

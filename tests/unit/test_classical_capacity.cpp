@@ -15,8 +15,8 @@ namespace {
 // P(Bin(L, 1/2) <= k), summed exactly in long double from log-binomial coefficients.
 long double binomial_cdf_half(long long trials, long long k) {
   if (k < 0) return 0;
-  const long double log_total = lgammal(static_cast<long double>(trials) + 1) -
-                                static_cast<long double>(trials) * std::log(2.0L);
+  const long double log_total =
+      lgammal(static_cast<long double>(trials) + 1) - static_cast<long double>(trials) * std::log(2.0L);
   long double sum = 0;
   for (long long j = 0; j <= k; ++j) {
     sum += std::exp(log_total - lgammal(static_cast<long double>(j) + 1) -
@@ -26,8 +26,8 @@ long double binomial_cdf_half(long long trials, long long k) {
 }
 
 struct bit_counts {
-  long long unstable = 0;   // x_i h_i < 0: the update flips the bit
-  long long not_stable = 0; // x_i h_i <= 0: flips or ties
+  long long unstable = 0;    // x_i h_i < 0: the update flips the bit
+  long long not_stable = 0;  // x_i h_i <= 0: flips or ties
   long long total = 0;
 };
 
@@ -48,7 +48,8 @@ bit_counts count_bits(index_t n, index_t m, int sets, std::uint64_t seed0) {
 }
 }  // namespace
 
-TEMPLATE_TEST_CASE("capacity: unstable Hebbian bits follow the exact binomial law", "[capacity]", float, double) {
+TEMPLATE_TEST_CASE("capacity: unstable Hebbian bits follow the exact binomial law", "[capacity]", float,
+                   double) {
   // For a stored bit, x_i (N W x)_i = (N - 1) + a sum of L = (M - 1)(N - 1) independent +-1
   // terms = (N - 1) + 2B - L with B ~ Bin(L, 1/2). It flips when B < k0 = (L - (N - 1)) / 2 and
   // ties (kept) when B = k0, so P(x_i h_i <= 0) = P(B <= k0).
@@ -69,7 +70,8 @@ TEMPLATE_TEST_CASE("capacity: unstable Hebbian bits follow the exact binomial la
     const long double p_flip = binomial_cdf_half(trials, k0 - 1);
     const long double p_not_stable = binomial_cdf_half(trials, k0);
     const auto counts = count_bits<TestType>(n, m, sets, 1000 + static_cast<std::uint64_t>(n));
-    const long double f_flip = static_cast<long double>(counts.unstable) / static_cast<long double>(counts.total);
+    const long double f_flip =
+        static_cast<long double>(counts.unstable) / static_cast<long double>(counts.total);
     const long double f_not_stable =
         static_cast<long double>(counts.not_stable) / static_cast<long double>(counts.total);
     INFO("N = " << n << ", M = " << m << ": P(flip) = " << p_flip << ", measured " << f_flip
@@ -86,7 +88,8 @@ double fixed_point_fraction(const Net& net) {
   const auto result = net.retrieve(net.patterns());
   int kept = 0;
   for (index_t j = 0; j < net.size(); ++j) {
-    kept += result.states.col(j) == net.patterns().col(j) && result.reports[static_cast<std::size_t>(j)].steps == 1;
+    kept += result.states.col(j) == net.patterns().col(j) &&
+            result.reports[static_cast<std::size_t>(j)].steps == 1;
   }
   return static_cast<double>(kept) / static_cast<double>(net.size());
 }
@@ -96,14 +99,16 @@ template <class Scalar, class Rule>
 index_t capacity_at(index_t n, std::uint64_t seed) {
   index_t best = 0;
   for (index_t m = 5; m <= n / 2; m += 5) {
-    const classical_hopfield<Scalar, Rule> net(random_binary_patterns<Scalar>(n, m, seed * 1000 + static_cast<std::uint64_t>(m)));
+    const classical_hopfield<Scalar, Rule> net(
+        random_binary_patterns<Scalar>(n, m, seed * 1000 + static_cast<std::uint64_t>(m)));
     if (fixed_point_fraction(net) >= 0.9) best = m;
   }
   return best;
 }
 }  // namespace
 
-TEMPLATE_TEST_CASE("capacity: Storkey stores clearly more patterns than Hebbian", "[capacity]", float, double) {
+TEMPLATE_TEST_CASE("capacity: Storkey stores clearly more patterns than Hebbian", "[capacity]", float,
+                   double) {
   const index_t n = 120;
   for (std::uint64_t seed = 0; seed < 4; ++seed) {
     const index_t hebb = capacity_at<TestType, hebbian>(n, seed);
@@ -118,15 +123,16 @@ TEMPLATE_TEST_CASE("capacity: Storkey stores clearly more patterns than Hebbian"
   REQUIRE(fixed_point_fraction(classical_hopfield<TestType, storkey>(x)) > 0.95);
 }
 
-TEMPLATE_TEST_CASE("capacity: pseudo-inverse keeps every independent pattern a fixed point", "[capacity][pinv]", float,
-                   double) {
+TEMPLATE_TEST_CASE("capacity: pseudo-inverse keeps every independent pattern a fixed point",
+                   "[capacity][pinv]", float, double) {
   int instances = 0;
   for (std::uint64_t seed = 0; seed < 120; ++seed) {
     random_engine rng(seed);
     const auto n = static_cast<index_t>(8 + uniform_below(rng, 72));
     // M anywhere in [1, N - 1], biased towards the hard end near N.
-    const auto m = seed % 2 == 0 ? n - 1 - static_cast<index_t>(uniform_below(rng, 4))
-                                 : static_cast<index_t>(1 + uniform_below(rng, static_cast<std::uint64_t>(n - 1)));
+    const auto m = seed % 2 == 0
+                       ? n - 1 - static_cast<index_t>(uniform_below(rng, 4))
+                       : static_cast<index_t>(1 + uniform_below(rng, static_cast<std::uint64_t>(n - 1)));
     matrix_t<TestType> x = random_binary_patterns<TestType>(n, m, seed);
     if (seed % 3 == 0) {  // correlated: every pattern a 10% corruption of the first
       x = flip_bits(x.col(0).replicate(1, m).eval(), std::max<index_t>(1, n / 10), seed + 1);

@@ -14,7 +14,8 @@ template <class Scalar>
 vector_t<Scalar> glyph(const std::array<std::string_view, 5>& rows) {
   vector_t<Scalar> v(25);
   for (index_t r = 0; r < 5; ++r) {
-    for (index_t c = 0; c < 5; ++c) v(5 * r + c) = rows[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)] == '#' ? 1 : -1;
+    for (index_t c = 0; c < 5; ++c)
+      v(5 * r + c) = rows[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)] == '#' ? 1 : -1;
   }
   return v;
 }
@@ -118,7 +119,8 @@ TEMPLATE_TEST_CASE("seed: the noisy X returns to X for most but not all orders",
   REQUIRE(other_glyph < 0.02 * trials);
 }
 
-TEMPLATE_TEST_CASE("seed: synchronous recall of the noisy X depends on the tie rule", "[seed]", float, double) {
+TEMPLATE_TEST_CASE("seed: synchronous recall of the noisy X depends on the tie rule", "[seed]", float,
+                   double) {
   const auto x = glyphs<TestType>();
   const classical_hopfield<TestType> net(x);
   // Ties kept: one step reaches X, the next confirms it.
@@ -138,7 +140,8 @@ TEMPLATE_TEST_CASE("seed: synchronous recall of the noisy X depends on the tie r
   REQUIRE(seed_rule.state == expected);
 }
 
-TEMPLATE_TEST_CASE("seed: the 6-neuron example cycles synchronously and splits asynchronously", "[seed]", float, double) {
+TEMPLATE_TEST_CASE("seed: the 6-neuron example cycles synchronously and splits asynchronously", "[seed]",
+                   float, double) {
   matrix_t<TestType> p(6, 2);
   p.col(0) << 1, 1, 1, -1, -1, -1;
   p.col(1) << -1, 1, -1, 1, -1, 1;

@@ -29,8 +29,8 @@ double recall_rate(const Memory& memory, const matrix_t<Scalar>& x, index_t coun
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("dense capacity: degree 3 at N = 100 holds far more than 0.14 N", "[dense][capacity]", float,
-                   double) {
+TEMPLATE_TEST_CASE("dense capacity: degree 3 at N = 100 holds far more than 0.14 N", "[dense][capacity]",
+                   float, double) {
   constexpr index_t n = 100;
   for (const index_t m : {40, 60}) {  // 2.9 and 4.3 times the classical 0.14 N = 14
     double classical = 0;
@@ -43,14 +43,15 @@ TEMPLATE_TEST_CASE("dense capacity: degree 3 at N = 100 holds far more than 0.14
       const auto x = random_binary_patterns<TestType>(n, m, seed);
       classical += recall_rate(classical_hopfield<TestType>(x), x, m, false, seed + 10);
       cubic += recall_rate(dense_associative_memory<TestType>(x, {.degree = 3}), x, m, false, seed + 10);
-      rectified +=
-          recall_rate(dense_associative_memory<TestType, rectified_polynomial>(x, {.degree = 3}), x, m, false, seed + 10);
+      rectified += recall_rate(dense_associative_memory<TestType, rectified_polynomial>(x, {.degree = 3}), x,
+                               m, false, seed + 10);
       // Even degree: a negated pattern is as good a minimum, so count |overlap| = 1.
       quartic += recall_rate(dense_associative_memory<TestType>(x, {.degree = 4}), x, m, true, seed + 10);
       expo += recall_rate(dense_associative_memory<TestType, exponential>(x), x, m, false, seed + 10);
     }
-    INFO("M = " << m << ": classical " << classical / runs << ", degree 3 " << cubic / runs << ", rectified 3 "
-                << rectified / runs << ", degree 4 " << quartic / runs << ", exponential " << expo / runs);
+    INFO("M = " << m << ": classical " << classical / runs << ", degree 3 " << cubic / runs
+                << ", rectified 3 " << rectified / runs << ", degree 4 " << quartic / runs << ", exponential "
+                << expo / runs);
     CHECK(classical / runs < 0.05);
     CHECK(cubic / runs >= 0.97);
     CHECK(rectified / runs >= 0.97);
@@ -62,8 +63,8 @@ TEMPLATE_TEST_CASE("dense capacity: degree 3 at N = 100 holds far more than 0.14
   CHECK(recall_rate(classical_hopfield<TestType>(few), few, 8, false, 98) >= 0.85);
 }
 
-TEMPLATE_TEST_CASE("dense capacity: the exponential stores thousands of patterns at N = 64", "[dense][capacity]", float,
-                   double) {
+TEMPLATE_TEST_CASE("dense capacity: the exponential stores thousands of patterns at N = 64",
+                   "[dense][capacity]", float, double) {
   constexpr index_t n = 64;
   constexpr index_t m = 4096;  // 64 N
 #ifdef HOPFIELD_SANITIZE
@@ -98,7 +99,8 @@ TEMPLATE_TEST_CASE("dense capacity: the exponential stores thousands of patterns
   CHECK(static_cast<double>(cubic_recalled) <= 0.5 * static_cast<double>(probes));
 }
 
-TEMPLATE_TEST_CASE("dense capacity: even degrees are symmetric under s -> -s", "[dense][capacity]", float, double) {
+TEMPLATE_TEST_CASE("dense capacity: even degrees are symmetric under s -> -s", "[dense][capacity]", float,
+                   double) {
   constexpr index_t n = 100;
   constexpr index_t m = 30;
   const auto x = random_binary_patterns<TestType>(n, m, 3);

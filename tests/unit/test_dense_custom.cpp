@@ -81,8 +81,8 @@ using cube_lambda_t = std::remove_const_t<decltype(cube_lambda)>;
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("dense custom: F alone gives the shipped interaction's trajectories", "[dense][custom]", float,
-                   double) {
+TEMPLATE_TEST_CASE("dense custom: F alone gives the shipped interaction's trajectories", "[dense][custom]",
+                   float, double) {
   for (std::uint64_t seed = 0; seed < 20; ++seed) {
     const auto x = random_binary_patterns<TestType>(48, 30, seed);
     matrix_t<TestType> queries(48, 4);
@@ -104,8 +104,8 @@ TEMPLATE_TEST_CASE("dense custom: F alone gives the shipped interaction's trajec
   }
 }
 
-TEMPLATE_TEST_CASE("dense custom: a scaled form keeps decisions right where F overflows", "[dense][custom]", float,
-                   double) {
+TEMPLATE_TEST_CASE("dense custom: a scaled form keeps decisions right where F overflows", "[dense][custom]",
+                   float, double) {
   // Small N: F alone, the difference and the scaled form all agree.
   for (std::uint64_t seed = 0; seed < 10; ++seed) {
     const auto x = random_binary_patterns<TestType>(40, 60, seed);
@@ -113,7 +113,8 @@ TEMPLATE_TEST_CASE("dense custom: a scaled form keeps decisions right where F ov
     retrieval_options options;
     options.seed = seed;
     const auto scaled = dense_associative_memory<TestType, power_of_two>(x).retrieve(queries, options);
-    const auto unscaled = dense_associative_memory<TestType, power_of_two_unscaled>(x).retrieve(queries, options);
+    const auto unscaled =
+        dense_associative_memory<TestType, power_of_two_unscaled>(x).retrieve(queries, options);
     REQUIRE(scaled.states == unscaled.states);
     for (index_t j = 0; j < 5; ++j) REQUIRE(overlap(scaled.states.col(j), x.col(j)) == TestType(1));
   }

@@ -54,7 +54,8 @@ index_t check_decisions(const Memory& dam, const matrix_t<Scalar>& x, const matr
       REQUIRE((g.value > 0) == (sum > 0));
       REQUIRE((g.value < 0) == (sum < 0));
       // The magnitude too, as a log: log|value| + log_scale = log|sum|.
-      const double log_ours = std::log(std::abs(static_cast<double>(g.value))) + static_cast<double>(g.log_scale);
+      const double log_ours =
+          std::log(std::abs(static_cast<double>(g.value))) + static_cast<double>(g.log_scale);
       REQUIRE(log_ours == Approx(static_cast<double>(std::log(std::abs(sum)))).margin(1e-3));
     }
   }
@@ -75,7 +76,8 @@ matrix_t<Scalar> test_states(const matrix_t<Scalar>& x, std::uint64_t seed) {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("dense numerics: degree 20 and 30 decide right at N = 784", "[dense][numerics]", float, double) {
+TEMPLATE_TEST_CASE("dense numerics: degree 20 and 30 decide right at N = 784", "[dense][numerics]", float,
+                   double) {
 #ifdef HOPFIELD_SANITIZE
   constexpr index_t n = 196;  // the same overflow in float: 197^30 > FLT_MAX
 #else
@@ -86,8 +88,8 @@ TEMPLATE_TEST_CASE("dense numerics: degree 20 and 30 decide right at N = 784", "
   for (const int degree : {20, 30}) {
     const dense_ref::interaction plain{kind::polynomial, degree};
     const dense_ref::interaction rect{kind::rectified, degree};
-    const index_t overflow_plain =
-        check_decisions<TestType>(dense_associative_memory<TestType>(x, {.degree = degree}), x, states, plain);
+    const index_t overflow_plain = check_decisions<TestType>(
+        dense_associative_memory<TestType>(x, {.degree = degree}), x, states, plain);
     const index_t overflow_rect = check_decisions<TestType>(
         dense_associative_memory<TestType, rectified_polynomial>(x, {.degree = degree}), x, states, rect);
     // In float the raw differences do not fit (785^30 ~ 1e87): the scaling is what decides.
@@ -98,10 +100,11 @@ TEMPLATE_TEST_CASE("dense numerics: degree 20 and 30 decide right at N = 784", "
   }
 }
 
-TEMPLATE_TEST_CASE("dense numerics: the exponential decides right at N = 1000 and 2000", "[dense][numerics]", float,
-                   double) {
+TEMPLATE_TEST_CASE("dense numerics: the exponential decides right at N = 1000 and 2000", "[dense][numerics]",
+                   float, double) {
   if constexpr (!dense_ref::wide_long_double) {
-    WARN("long double does not reach exp(2000) here"); return;
+    WARN("long double does not reach exp(2000) here");
+    return;
   } else {
 #ifdef HOPFIELD_SANITIZE
     const std::vector<index_t> sizes = {1000};
@@ -111,17 +114,19 @@ TEMPLATE_TEST_CASE("dense numerics: the exponential decides right at N = 1000 an
     for (const index_t n : sizes) {
       const auto x = random_binary_patterns<TestType>(n, 24, static_cast<std::uint64_t>(n));
       const auto states = test_states(x, 5);
-      const index_t overflowing = check_decisions<TestType>(dense_associative_memory<TestType, exponential>(x), x,
-                                                            states, dense_ref::interaction{kind::exponential, 0});
+      const index_t overflowing =
+          check_decisions<TestType>(dense_associative_memory<TestType, exponential>(x), x, states,
+                                    dense_ref::interaction{kind::exponential, 0});
       REQUIRE(overflowing > 0);  // exp(1000) overflows float and double
     }
   }
 }
 
-TEMPLATE_TEST_CASE("dense numerics: retrieval and log-energy where the energy overflows", "[dense][numerics]", float,
-                   double) {
+TEMPLATE_TEST_CASE("dense numerics: retrieval and log-energy where the energy overflows", "[dense][numerics]",
+                   float, double) {
   if constexpr (!dense_ref::wide_long_double) {
-    WARN("long double does not reach exp(1000) here"); return;
+    WARN("long double does not reach exp(1000) here");
+    return;
   } else {
     constexpr index_t n = 1000;
     const auto x = random_binary_patterns<TestType>(n, 50, 21);
@@ -136,14 +141,17 @@ TEMPLATE_TEST_CASE("dense numerics: retrieval and log-energy where the energy ov
       // -exp(1000) is not representable: energy() saturates, log_energy() is exact.
       REQUIRE(edam.energy(r.states.col(j)) == -std::numeric_limits<TestType>::infinity());
       const auto log_e = edam.log_energy(r.states.col(j));
-      const ld expected = -dense_ref::energy(x, r.states.col(j), dense_ref::interaction{kind::exponential, 0});
+      const ld expected =
+          -dense_ref::energy(x, r.states.col(j), dense_ref::interaction{kind::exponential, 0});
       REQUIRE(log_e.sign == TestType(-1));
-      REQUIRE(static_cast<double>(log_e.log_abs) == Approx(static_cast<double>(std::log(expected))).epsilon(1e-6));
+      REQUIRE(static_cast<double>(log_e.log_abs) ==
+              Approx(static_cast<double>(std::log(expected))).epsilon(1e-6));
       REQUIRE(log_e.value() == -std::numeric_limits<TestType>::infinity());
     }
     // Glauber dynamics reads the exact gap through its log: at a low temperature it recalls too.
     const auto cold = edam.retrieve(queries, options, stochastic_update{.temperature = 1.0});
-    for (index_t j = 0; j < queries.cols(); ++j) REQUIRE(overlap(cold.states.col(j), x.col(j)) == TestType(1));
+    for (index_t j = 0; j < queries.cols(); ++j)
+      REQUIRE(overlap(cold.states.col(j), x.col(j)) == TestType(1));
   }
 }
 

@@ -30,9 +30,12 @@ struct interaction {
   }
   [[nodiscard]] std::string name() const {
     switch (type) {
-      case kind::polynomial: return "polynomial n=" + std::to_string(degree);
-      case kind::rectified: return "rectified n=" + std::to_string(degree);
-      case kind::exponential: return "exponential";
+      case kind::polynomial:
+        return "polynomial n=" + std::to_string(degree);
+      case kind::rectified:
+        return "rectified n=" + std::to_string(degree);
+      case kind::exponential:
+        return "exponential";
     }
     return "?";
   }
@@ -77,9 +80,9 @@ std::pair<ld, ld> gap(const X& patterns, const S& s, hopfield::index_t i, const 
 /// Returns the final state and the sweeps run.
 template <class F, class X, class Scalar>
 std::pair<hopfield::vector_t<Scalar>, hopfield::index_t> naive_retrieve(const X& patterns,
-                                                                     hopfield::vector_t<Scalar> s,
-                                                                     const F& f, std::uint64_t seed,
-                                                                     hopfield::index_t max_steps) {
+                                                                        hopfield::vector_t<Scalar> s,
+                                                                        const F& f, std::uint64_t seed,
+                                                                        hopfield::index_t max_steps) {
   hopfield::random_engine rng(hopfield::derive_seed(seed, 0));
   std::vector<hopfield::index_t> order;
   for (hopfield::index_t step = 1; step <= max_steps; ++step) {
@@ -111,7 +114,8 @@ namespace dense_ref {
 template <class F, class X, class S>
 std::vector<std::pair<ld, ld>> all_gaps(const X& patterns, const S& s, const F& f) {
   std::vector<ld> m(static_cast<std::size_t>(patterns.cols()));
-  for (hopfield::index_t mu = 0; mu < patterns.cols(); ++mu) m[static_cast<std::size_t>(mu)] = overlap(patterns, s, mu);
+  for (hopfield::index_t mu = 0; mu < patterns.cols(); ++mu)
+    m[static_cast<std::size_t>(mu)] = overlap(patterns, s, mu);
   std::vector<std::pair<ld, ld>> out(static_cast<std::size_t>(patterns.rows()));
   for (hopfield::index_t i = 0; i < patterns.rows(); ++i) {
     ld total = 0;

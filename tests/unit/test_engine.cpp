@@ -15,7 +15,8 @@ matrix_t<Scalar> hebbian_weights(const matrix_t<Scalar>& patterns) {
 }
 }  // namespace
 
-TEMPLATE_TEST_CASE("engine: sweeps never raise the energy and stop at a fixed point", "[engine]", float, double) {
+TEMPLATE_TEST_CASE("engine: sweeps never raise the energy and stop at a fixed point", "[engine]", float,
+                   double) {
   for (std::uint64_t seed = 0; seed < 200; ++seed) {
     const auto patterns = random_binary_patterns<TestType>(40, 6, seed);
     const reference_energy<TestType> energy(hebbian_weights(patterns));

@@ -146,7 +146,8 @@ TEST_CASE("idx: malformed input gives an idx_error that says what is wrong", "[i
                       test::contains("announces 3 dimensions") && test::contains("ends after 10 bytes"));
   REQUIRE_THROWS_WITH(parse_idx(encode_idx({2, 0}, bytes{}), "f"), test::contains("dimension 1 has size 0"));
   bytes short_data(good.begin(), good.end() - 1);
-  REQUIRE_THROWS_WITH(parse_idx(short_data, "f"), test::contains("truncated") && test::contains("announces 6 values") &&
+  REQUIRE_THROWS_WITH(parse_idx(short_data, "f"), test::contains("truncated") &&
+                                                      test::contains("announces 6 values") &&
                                                       test::contains("only 5 bytes follow"));
   bytes long_data = good;
   long_data.push_back(0);
@@ -167,9 +168,9 @@ TEST_CASE("idx: plain files round-trip through read_idx, and the shape checks", 
   require_same(example::read_idx(images_path), images);
   require_same(example::read_idx_images(images_path), images);
   require_same(example::read_idx_labels(labels_path), labels);
-  REQUIRE_THROWS_WITH(example::read_idx_images(labels_path),
-                      test::contains("labels-idx1-ubyte") && test::contains("expected images") &&
-                          test::contains("found 1 dimensions"));
+  REQUIRE_THROWS_WITH(example::read_idx_images(labels_path), test::contains("labels-idx1-ubyte") &&
+                                                                 test::contains("expected images") &&
+                                                                 test::contains("found 1 dimensions"));
   REQUIRE_THROWS_WITH(example::read_idx_labels(images_path), test::contains("expected labels"));
   REQUIRE_THROWS_WITH(example::read_idx(tmp.dir / "absent.gz"), test::contains("absent.gz: no such file"));
   REQUIRE_THROWS_WITH(example::read_idx(tmp.dir), test::contains("not a regular file"));
@@ -189,7 +190,8 @@ TEST_CASE("idx: gzip files are decompressed, corrupt or truncated ones refused",
   require_same(example::read_idx(path), a);
   for (int trial = 0; trial < 20; ++trial) {
     const random_array small = make_array(rng, 1 + trial % 3, 20);
-    require_same(example::read_idx(tmp.write("s.gz", gzip_stored(encode_idx(small.sizes, small.values)))), small);
+    require_same(example::read_idx(tmp.write("s.gz", gzip_stored(encode_idx(small.sizes, small.values)))),
+                 small);
   }
   // A wrong checksum, a stream cut short, a stream cut inside the header.
   bytes bad_crc = gz;
@@ -197,11 +199,12 @@ TEST_CASE("idx: gzip files are decompressed, corrupt or truncated ones refused",
   REQUIRE_THROWS_WITH(example::read_idx(tmp.write("crc.gz", bad_crc)),
                       test::contains("crc.gz") && test::contains("corrupt or truncated gzip data"));
   const bytes cut(gz.begin(), gz.begin() + static_cast<std::ptrdiff_t>(gz.size() / 2));
-  REQUIRE_THROWS_WITH(example::read_idx(tmp.write("cut.gz", cut)), test::contains("cut.gz") &&
-                                                                      (test::contains("truncated") || test::contains("corrupt")));
+  REQUIRE_THROWS_WITH(example::read_idx(tmp.write("cut.gz", cut)),
+                      test::contains("cut.gz") && (test::contains("truncated") || test::contains("corrupt")));
   bytes bad_block = gz;
   bad_block[10] = 0x07;  // BTYPE = 11: a reserved (invalid) block type
-  REQUIRE_THROWS_WITH(example::read_idx(tmp.write("block.gz", bad_block)), test::contains("corrupt or truncated gzip data"));
+  REQUIRE_THROWS_WITH(example::read_idx(tmp.write("block.gz", bad_block)),
+                      test::contains("corrupt or truncated gzip data"));
 #else
   REQUIRE_THROWS_WITH(example::read_idx(path), test::contains("without zlib"));
 #endif

@@ -95,7 +95,8 @@ TEMPLATE_TEST_CASE("matrices reduce column by column", "[kernels]", float, doubl
     const index_t rows = 1 + static_cast<index_t>(seed * 37 % 500);
     const index_t cols = 1 + static_cast<index_t>(seed % 9);
     matrix_t<TestType> z(rows, cols);
-    for (index_t j = 0; j < cols; ++j) z.col(j) = uniform_vector<TestType>(rows, -50, 50, seed * 100 + static_cast<std::uint64_t>(j));
+    for (index_t j = 0; j < cols; ++j)
+      z.col(j) = uniform_vector<TestType>(rows, -50, 50, seed * 100 + static_cast<std::uint64_t>(j));
     const TestType beta = TestType(0.7);
     const row_vector_t<TestType> lse = hopfield::logsumexp(z, beta);
     const matrix_t<TestType> p = hopfield::softmax(z, beta);
@@ -129,20 +130,25 @@ TEMPLATE_TEST_CASE("shift invariance and beta scaling", "[kernels]", float, doub
     const TestType lse = hopfield::logsumexp(z, TestType(1));
     // Shift: lse(z + c) = lse(z) + c and softmax(z + c) = softmax(z), up to the rounding of z + c.
     REQUIRE(hopfield::logsumexp(shifted, TestType(1)) == Approx(lse + c).epsilon(1e-5).margin(1e-4));
-    REQUIRE((hopfield::softmax(shifted, TestType(1)) - hopfield::softmax(z, TestType(1))).cwiseAbs().maxCoeff() <= TestType(2e-4));
+    REQUIRE(
+        (hopfield::softmax(shifted, TestType(1)) - hopfield::softmax(z, TestType(1))).cwiseAbs().maxCoeff() <=
+        TestType(2e-4));
     // beta scaling: lse(beta, z) = lse(1, beta z) / beta, softmax(beta, z) = softmax(1, beta z).
     const TestType beta = TestType(2.5);
     const vector_t<TestType> scaled = beta * z;
-    REQUIRE(hopfield::logsumexp(z, beta) == Approx(hopfield::logsumexp(scaled, TestType(1)) / beta).epsilon(1e-5));
-    REQUIRE((hopfield::softmax(z, beta) - hopfield::softmax(scaled, TestType(1))).cwiseAbs().maxCoeff() <= TestType(1e-5));
+    REQUIRE(hopfield::logsumexp(z, beta) ==
+            Approx(hopfield::logsumexp(scaled, TestType(1)) / beta).epsilon(1e-5));
+    REQUIRE((hopfield::softmax(z, beta) - hopfield::softmax(scaled, TestType(1))).cwiseAbs().maxCoeff() <=
+            TestType(1e-5));
   }
 }
 
-TEMPLATE_TEST_CASE("special values: masked, fully masked, NaN, +inf, huge magnitudes", "[kernels]", float, double) {
+TEMPLATE_TEST_CASE("special values: masked, fully masked, NaN, +inf, huge magnitudes", "[kernels]", float,
+                   double) {
   constexpr TestType inf = std::numeric_limits<TestType>::infinity();
   matrix_t<TestType> z(4, 5);
-  z << 1, -inf, 0, 1e30f, inf,  //
-      2, -inf, 1, -1e30f, 1,    //
+  z << 1, -inf, 0, 1e30f, inf,                                             //
+      2, -inf, 1, -1e30f, 1,                                               //
       -inf, -inf, std::numeric_limits<TestType>::quiet_NaN(), 1e30f, inf,  //
       3, -inf, 2, 0, -inf;
   const row_vector_t<TestType> lse = hopfield::logsumexp(z, TestType(1));
@@ -179,29 +185,34 @@ TEMPLATE_TEST_CASE("special values: masked, fully masked, NaN, +inf, huge magnit
   REQUIRE(hopfield::logsumexp(v, TestType(1e3)) == Approx(1e4));
 }
 
-TEMPLATE_TEST_CASE("beta that is not finite and positive throws at the call", "[kernels][errors]", float, double) {
+TEMPLATE_TEST_CASE("beta that is not finite and positive throws at the call", "[kernels][errors]", float,
+                   double) {
   const vector_t<TestType> z = vector_t<TestType>::Ones(3);
   const matrix_t<TestType> m = matrix_t<TestType>::Ones(3, 2);
   for (const TestType bad : {TestType(0), TestType(-1), std::numeric_limits<TestType>::infinity(),
                              std::numeric_limits<TestType>::quiet_NaN()}) {
-    REQUIRE_THROWS_WITH(hopfield::logsumexp(z, bad), test::contains("hopfield::logsumexp") && test::contains("'beta'") &&
+    REQUIRE_THROWS_WITH(hopfield::logsumexp(z, bad), test::contains("hopfield::logsumexp") &&
+                                                         test::contains("'beta'") &&
                                                          test::contains("finite value > 0"));
     REQUIRE_THROWS_WITH(hopfield::logsumexp(m, bad), test::contains("'beta'"));
-    REQUIRE_THROWS_WITH(hopfield::softmax(z, bad), test::contains("hopfield::softmax") && test::contains("'beta'"));
+    REQUIRE_THROWS_WITH(hopfield::softmax(z, bad),
+                        test::contains("hopfield::softmax") && test::contains("'beta'"));
     REQUIRE_THROWS_AS(hopfield::softmax(m, bad), std::invalid_argument);
   }
   REQUIRE_THROWS_WITH(hopfield::softmax(z, TestType(-2)), test::contains("got -2"));
   matrix_t<TestType> wrong(2, 2);
-  REQUIRE_THROWS_WITH(softmax_into(m, TestType(1), wrong), test::contains("'out'") && test::contains("rows = 3") &&
-                                                               test::contains("rows = 2"));
+  REQUIRE_THROWS_WITH(softmax_into(m, TestType(1), wrong),
+                      test::contains("'out'") && test::contains("rows = 3") && test::contains("rows = 2"));
   row_vector_t<TestType> short_out(1);
-  REQUIRE_THROWS_WITH(logsumexp_into(m, TestType(1), short_out), test::contains("size = 2") && test::contains("size = 1"));
+  REQUIRE_THROWS_WITH(logsumexp_into(m, TestType(1), short_out),
+                      test::contains("size = 2") && test::contains("size = 1"));
 }
 
 TEST_CASE("long double instantiates", "[kernels]") {
   vector_t<long double> z(3);
   z << 1, 2, 3;
-  REQUIRE(static_cast<double>(hopfield::logsumexp(z, 1.0L)) == Approx(std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0))));
+  REQUIRE(static_cast<double>(hopfield::logsumexp(z, 1.0L)) ==
+          Approx(std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0))));
   REQUIRE(static_cast<double>(hopfield::softmax(z, 1.0L).sum()) == Approx(1));
 }
 

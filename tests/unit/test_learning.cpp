@@ -68,8 +68,8 @@ long double tolerance() {
 }
 }  // namespace
 
-TEMPLATE_TEST_CASE("learning: Storkey matches the textbook formula with both indices excluded", "[learning]", float,
-                   double) {
+TEMPLATE_TEST_CASE("learning: Storkey matches the textbook formula with both indices excluded", "[learning]",
+                   float, double) {
   for (std::uint64_t seed = 0; seed < 12; ++seed) {
     random_engine rng(seed);
     const auto n = static_cast<index_t>(4 + uniform_below(rng, 20));
@@ -79,7 +79,8 @@ TEMPLATE_TEST_CASE("learning: Storkey matches the textbook formula with both ind
     const long_matrix expected = naive_storkey(x);
     const matrix_t<TestType> w = net.weights();
     INFO("N = " << n << ", M = " << m);
-    REQUIRE((w.template cast<long double>() - expected).cwiseAbs().maxCoeff() < tolerance<TestType>() * (1 + m));
+    REQUIRE((w.template cast<long double>() - expected).cwiseAbs().maxCoeff() <
+            tolerance<TestType>() * (1 + m));
     REQUIRE(w == w.transpose());
     REQUIRE(w.diagonal().isZero(0));
     REQUIRE(net.energy_policy().weight_denominator() == 1);
@@ -113,8 +114,8 @@ TEST_CASE("learning: the common Storkey mistake (only k != i excluded) is a diff
   REQUIRE((net.weights().cast<long double>() - wrong).cwiseAbs().maxCoeff() > 1e-3L);
 }
 
-TEMPLATE_TEST_CASE("learning: pseudo-inverse is the projector onto the span, diagonal removed", "[learning][pinv]",
-                   float, double) {
+TEMPLATE_TEST_CASE("learning: pseudo-inverse is the projector onto the span, diagonal removed",
+                   "[learning][pinv]", float, double) {
   for (std::uint64_t seed = 0; seed < 30; ++seed) {
     random_engine rng(seed);
     const auto n = static_cast<index_t>(6 + uniform_below(rng, 40));
@@ -136,7 +137,8 @@ TEMPLATE_TEST_CASE("learning: pseudo-inverse is the projector onto the span, dia
   }
 }
 
-TEMPLATE_TEST_CASE("learning: pseudo-inverse handles linearly dependent patterns", "[learning][pinv]", float, double) {
+TEMPLATE_TEST_CASE("learning: pseudo-inverse handles linearly dependent patterns", "[learning][pinv]", float,
+                   double) {
   // Duplicates, negations and a pattern in the span of two others: rank from the QR threshold.
   const index_t n = 16;
   const auto base = random_binary_patterns<TestType>(n, 2, 5);
@@ -146,7 +148,8 @@ TEMPLATE_TEST_CASE("learning: pseudo-inverse handles linearly dependent patterns
   REQUIRE(net.learner().rank() == 2);
   long_matrix p = naive_projector(x);
   p.diagonal().setZero();
-  REQUIRE((net.weights().template cast<long double>() - p).cwiseAbs().maxCoeff() < tolerance<TestType>() * 10);
+  REQUIRE((net.weights().template cast<long double>() - p).cwiseAbs().maxCoeff() <
+          tolerance<TestType>() * 10);
   const auto result = net.retrieve(x);
   REQUIRE(result.states == x);
   // A fifth pattern inside the span of four: with the 4 x 4 Hadamard columns h0..h3,
@@ -170,7 +173,8 @@ TEMPLATE_TEST_CASE("learning: pseudo-inverse handles linearly dependent patterns
   REQUIRE((grown.weights() - spanned.weights()).cwiseAbs().maxCoeff() < TestType(1e-5));
 }
 
-TEMPLATE_TEST_CASE("learning: incremental pseudo-inverse equals the QR build", "[learning][pinv]", float, double) {
+TEMPLATE_TEST_CASE("learning: incremental pseudo-inverse equals the QR build", "[learning][pinv]", float,
+                   double) {
   for (std::uint64_t seed = 0; seed < 20; ++seed) {
     random_engine rng(seed);
     const auto n = static_cast<index_t>(10 + uniform_below(rng, 50));

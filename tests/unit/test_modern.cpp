@@ -34,40 +34,49 @@ vector_t<Scalar> hull_point(const matrix_t<Scalar>& x, random_engine& rng) {
 }
 }  // namespace
 
-TEMPLATE_TEST_CASE("modern: one update equals an independent long double reference", "[modern]", float, double) {
+TEMPLATE_TEST_CASE("modern: one update equals an independent long double reference", "[modern]", float,
+                   double) {
   random_engine rng(7);
   for (std::uint64_t seed = 0; seed < 60; ++seed) {
     const auto n = static_cast<index_t>(1 + uniform_below(rng, 40));
     const auto m = static_cast<index_t>(1 + uniform_below(rng, 300));
     const auto b = static_cast<index_t>(1 + uniform_below(rng, 6));
-    const TestType beta = std::array<TestType, 4>{TestType(0.1), TestType(1), TestType(4), TestType(20)}[seed % 4];
+    const TestType beta =
+        std::array<TestType, 4>{TestType(0.1), TestType(1), TestType(4), TestType(20)}[seed % 4];
     modern_hopfield_options<TestType> options{.beta = beta};
-    options.block_size = static_cast<index_t>(uniform_below(rng, 3)) * static_cast<index_t>(1 + uniform_below(rng, 64));
+    options.block_size =
+        static_cast<index_t>(uniform_below(rng, 3)) * static_cast<index_t>(1 + uniform_below(rng, 64));
     options.threads = static_cast<int>(uniform_below(rng, 3));
     const auto x = gaussian<TestType>(n, m, seed, TestType(1) / std::sqrt(static_cast<TestType>(n)));
     const auto q = gaussian<TestType>(n, b, seed + 1000, TestType(1) / std::sqrt(static_cast<TestType>(n)));
     const modern_hopfield<TestType> mhn(x, options);
     const matrix_t<TestType> next = mhn.update(q);
-    REQUIRE(test::relative_difference(next, test::naive_update(x, x, q, beta)) <= update_tolerance<TestType>());
+    REQUIRE(test::relative_difference(next, test::naive_update(x, x, q, beta)) <=
+            update_tolerance<TestType>());
     // One query as a vector takes the fused single-query path.
     const vector_t<TestType> q0 = q.col(0);
     const vector_t<TestType> next0 = mhn.update(q0);
-    REQUIRE(test::relative_difference(next0, test::naive_update(x, x, q0, beta)) <= update_tolerance<TestType>());
+    REQUIRE(test::relative_difference(next0, test::naive_update(x, x, q0, beta)) <=
+            update_tolerance<TestType>());
     // Hetero-association with values of another dimension.
     const auto nv = static_cast<index_t>(1 + uniform_below(rng, 20));
     const auto v = gaussian<TestType>(nv, m, seed + 2000);
     const modern_hopfield<TestType> assoc(x, v, options);
     REQUIRE(assoc.value_dimension() == nv);
-    REQUIRE(test::relative_difference(assoc.update(q), test::naive_update(x, v, q, beta)) <= update_tolerance<TestType>());
-    REQUIRE(test::relative_difference(assoc.update(q0), test::naive_update(x, v, q0, beta)) <= update_tolerance<TestType>());
+    REQUIRE(test::relative_difference(assoc.update(q), test::naive_update(x, v, q, beta)) <=
+            update_tolerance<TestType>());
+    REQUIRE(test::relative_difference(assoc.update(q0), test::naive_update(x, v, q0, beta)) <=
+            update_tolerance<TestType>());
   }
 }
 
-TEMPLATE_TEST_CASE("modern: the energy is Ramsauer eq. (2) with its constants", "[modern][energy]", float, double) {
+TEMPLATE_TEST_CASE("modern: the energy is Ramsauer eq. (2) with its constants", "[modern][energy]", float,
+                   double) {
   for (std::uint64_t seed = 0; seed < 50; ++seed) {
     const index_t n = 2 + static_cast<index_t>(seed % 17);
     const index_t m = 1 + static_cast<index_t>((seed * 37) % 120);
-    const TestType beta = TestType(0.05) * static_cast<TestType>(1 + seed % 9) * static_cast<TestType>(1 + seed % 4);
+    const TestType beta =
+        TestType(0.05) * static_cast<TestType>(1 + seed % 9) * static_cast<TestType>(1 + seed % 4);
     const auto x = gaussian<TestType>(n, m, seed, TestType(2));
     const auto states = gaussian<TestType>(n, 4, seed + 500, TestType(3));
     const modern_hopfield<TestType> mhn(x, {.beta = beta});
@@ -76,18 +85,22 @@ TEMPLATE_TEST_CASE("modern: the energy is Ramsauer eq. (2) with its constants", 
       const long double expected = test::naive_energy(x, states.col(j), beta);
       const long double scale = 1 + std::abs(expected) + states.col(j).squaredNorm();
       const vector_t<TestType> s = states.col(j);
-      REQUIRE(std::abs(static_cast<long double>(mhn.energy(s)) - expected) <= update_tolerance<TestType>() * scale);
-      REQUIRE(std::abs(static_cast<long double>(batch(j)) - expected) <= update_tolerance<TestType>() * scale);
+      REQUIRE(std::abs(static_cast<long double>(mhn.energy(s)) - expected) <=
+              update_tolerance<TestType>() * scale);
+      REQUIRE(std::abs(static_cast<long double>(batch(j)) - expected) <=
+              update_tolerance<TestType>() * scale);
     }
   }
 }
 
-TEMPLATE_TEST_CASE("modern: 0 <= E everywhere, E <= 2 L^2 on the patterns' convex hull", "[modern][energy]", float, double) {
+TEMPLATE_TEST_CASE("modern: 0 <= E everywhere, E <= 2 L^2 on the patterns' convex hull", "[modern][energy]",
+                   float, double) {
   random_engine rng(11);
   for (std::uint64_t seed = 0; seed < 60; ++seed) {
     const index_t n = 2 + static_cast<index_t>(seed % 23);
     const index_t m = 1 + static_cast<index_t>((seed * 13) % 90);
-    const TestType beta = std::array<TestType, 5>{TestType(0.01), TestType(0.3), TestType(1), TestType(5), TestType(50)}[seed % 5];
+    const TestType beta = std::array<TestType, 5>{TestType(0.01), TestType(0.3), TestType(1), TestType(5),
+                                                  TestType(50)}[seed % 5];
     const auto x = gaussian<TestType>(n, m, seed, TestType(1.5));
     const modern_hopfield<TestType> mhn(x, {.beta = beta});
     const TestType l = mhn.energy_policy().largest_norm();
@@ -98,7 +111,8 @@ TEMPLATE_TEST_CASE("modern: 0 <= E everywhere, E <= 2 L^2 on the patterns' conve
       const TestType e = mhn.energy(inside);
       REQUIRE(e >= -slack);
       REQUIRE(e <= 2 * l * l + slack);
-      const vector_t<TestType> anywhere = gaussian<TestType>(n, 1, seed * 100 + static_cast<std::uint64_t>(k), TestType(4));
+      const vector_t<TestType> anywhere =
+          gaussian<TestType>(n, 1, seed * 100 + static_cast<std::uint64_t>(k), TestType(4));
       REQUIRE(mhn.energy(anywhere) >= -slack);
     }
     for (index_t i = 0; i < m; ++i) {  // every stored pattern lies in the hull
@@ -108,12 +122,13 @@ TEMPLATE_TEST_CASE("modern: 0 <= E everywhere, E <= 2 L^2 on the patterns' conve
   }
 }
 
-TEMPLATE_TEST_CASE("modern: retrieval never raises the energy and stops each query on its own", "[modern][retrieve]",
-                   float, double) {
+TEMPLATE_TEST_CASE("modern: retrieval never raises the energy and stops each query on its own",
+                   "[modern][retrieve]", float, double) {
   for (std::uint64_t seed = 0; seed < 40; ++seed) {
     const index_t n = 8 + static_cast<index_t>(seed % 24);
     const index_t m = 5 + static_cast<index_t>((seed * 7) % 60);
-    const TestType beta = std::array<TestType, 4>{TestType(0.5), TestType(2), TestType(8), TestType(32)}[seed % 4];
+    const TestType beta =
+        std::array<TestType, 4>{TestType(0.5), TestType(2), TestType(8), TestType(32)}[seed % 4];
     const auto x = random_sphere_patterns<TestType>(n, m, seed);
     modern_hopfield_options<TestType> options{.beta = beta};
     options.record_trace = true;
@@ -129,7 +144,8 @@ TEMPLATE_TEST_CASE("modern: retrieval never raises the energy and stops each que
     for (index_t j = 0; j < start.cols(); ++j) {
       const auto& report = result.reports[static_cast<std::size_t>(j)];
       REQUIRE(report.energy_trace.size() == static_cast<std::size_t>(report.steps + 1));
-      REQUIRE(report.energy_trace.front() == Approx(mhn.energy(vector_t<TestType>(start.col(j)))).margin(1e-5));
+      REQUIRE(report.energy_trace.front() ==
+              Approx(mhn.energy(vector_t<TestType>(start.col(j)))).margin(1e-5));
       for (std::size_t k = 1; k < report.energy_trace.size(); ++k) {
         REQUIRE(report.energy_trace[k] <= report.energy_trace[k - 1] + slack);
       }
@@ -140,7 +156,8 @@ TEMPLATE_TEST_CASE("modern: retrieval never raises the energy and stops each que
         // A fixed point within the engine's rule: one more step barely moves it.
         const vector_t<TestType> again = mhn.update(final_state);
         REQUIRE((again - final_state).cwiseAbs().maxCoeff() <=
-                2 * mhn.options().tolerance * std::max<TestType>(1, final_state.cwiseAbs().maxCoeff()) + slack);
+                2 * mhn.options().tolerance * std::max<TestType>(1, final_state.cwiseAbs().maxCoeff()) +
+                    slack);
       }
       // Per-query stopping: each query alone gives the same state and step count.
       const auto alone = mhn.retrieve(vector_t<TestType>(start.col(j)));
@@ -168,7 +185,8 @@ TEST_CASE("modern: beta defaults to 1/sqrt(N_k)", "[modern]") {
   REQUIRE(modern_hopfield<double>(random_sphere_patterns<double>(4, 3, 1), {.beta = 8.0}).beta() == 8.0);
 }
 
-TEMPLATE_TEST_CASE("modern: beta = 1e4 with pattern norms of 100 stays finite", "[modern][extreme]", float, double) {
+TEMPLATE_TEST_CASE("modern: beta = 1e4 with pattern norms of 100 stays finite", "[modern][extreme]", float,
+                   double) {
   for (std::uint64_t seed = 0; seed < 10; ++seed) {
     const auto x = random_sphere_patterns<TestType>(32, 50, seed, TestType(100));
     const modern_hopfield<TestType> mhn(x, {.beta = TestType(1e4)});
@@ -189,8 +207,8 @@ TEMPLATE_TEST_CASE("modern: beta = 1e4 with pattern norms of 100 stays finite", 
   }
 }
 
-TEMPLATE_TEST_CASE("modern: hetero-association retrieves in key space and reads out values", "[modern][hetero]", float,
-                   double) {
+TEMPLATE_TEST_CASE("modern: hetero-association retrieves in key space and reads out values",
+                   "[modern][hetero]", float, double) {
   const auto keys = random_sphere_patterns<TestType>(48, 30, 5, TestType(4));
   const auto values = gaussian<TestType>(7, 30, 6);
   const modern_hopfield<TestType> assoc(keys, values, {.beta = TestType(2)});
@@ -211,8 +229,8 @@ TEMPLATE_TEST_CASE("modern: hetero-association retrieves in key space and reads 
 TEST_CASE("modern: bad input throws naming the argument, expected and actual", "[modern][errors]") {
   const auto x = random_sphere_patterns<float>(8, 5, 1);
   REQUIRE_THROWS_WITH(modern_hopfield<float>(x, random_sphere_patterns<float>(3, 4, 2)),
-                      test::contains("modern_hopfield") && test::contains("'values'") && test::contains("= 5") &&
-                          test::contains("= 4"));
+                      test::contains("modern_hopfield") && test::contains("'values'") &&
+                          test::contains("= 5") && test::contains("= 4"));
   REQUIRE_THROWS_WITH(modern_hopfield<float>(x, {.beta = 0.0f}),
                       test::contains("'options.beta'") && test::contains("> 0") && test::contains("got 0"));
   REQUIRE_THROWS_WITH(modern_hopfield<float>(x, {.beta = -2.0f}), test::contains("got -2"));
@@ -239,8 +257,10 @@ TEST_CASE("modern: bad input throws naming the argument, expected and actual", "
   REQUIRE_THROWS_WITH(mhn.update(matrix_t<float>::Ones(7, 2)),
                       test::contains("modern_hopfield::update") && test::contains("'queries'") &&
                           test::contains("rows = 8") && test::contains("rows = 7"));
-  REQUIRE_THROWS_WITH(mhn.retrieve(vector_t<float>::Ones(9)), test::contains("'query'") && test::contains("rows = 9"));
-  REQUIRE_THROWS_WITH(mhn.energy(vector_t<float>::Ones(3)), test::contains("'state'") && test::contains("rows = 3"));
+  REQUIRE_THROWS_WITH(mhn.retrieve(vector_t<float>::Ones(9)),
+                      test::contains("'query'") && test::contains("rows = 9"));
+  REQUIRE_THROWS_WITH(mhn.energy(vector_t<float>::Ones(3)),
+                      test::contains("'state'") && test::contains("rows = 3"));
   vector_t<float> q = vector_t<float>::Ones(8);
   q(4) = std::numeric_limits<float>::infinity();
   REQUIRE_THROWS_WITH(mhn.update(q), test::contains("'queries'") && test::contains("inf at (4, 0)"));

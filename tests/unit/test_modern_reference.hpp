@@ -21,7 +21,8 @@ ld_matrix naive_update(const K& keys, const V& values, const Q& queries, long do
     long double top = -std::numeric_limits<long double>::infinity();
     for (Eigen::Index i = 0; i < m; ++i) {
       long double s = 0;
-      for (Eigen::Index r = 0; r < keys.rows(); ++r) s += static_cast<long double>(keys(r, i)) * static_cast<long double>(queries(r, j));
+      for (Eigen::Index r = 0; r < keys.rows(); ++r)
+        s += static_cast<long double>(keys(r, i)) * static_cast<long double>(queries(r, j));
       z[static_cast<std::size_t>(i)] = s;
       top = std::max(top, s);
     }
@@ -60,7 +61,8 @@ long double naive_energy(const X& patterns, const S& state, long double beta) {
   long double sum = 0;
   for (const auto s : z) sum += std::exp(beta * (s - top));
   long double half_norm2 = 0;
-  for (Eigen::Index r = 0; r < state.size(); ++r) half_norm2 += static_cast<long double>(state(r)) * static_cast<long double>(state(r)) / 2;
+  for (Eigen::Index r = 0; r < state.size(); ++r)
+    half_norm2 += static_cast<long double>(state(r)) * static_cast<long double>(state(r)) / 2;
   const long double lse = top + std::log(sum) / beta;
   return -lse + half_norm2 + std::log(static_cast<long double>(m)) / beta + largest * largest / 2;
 }

@@ -21,8 +21,8 @@ matrix_t<Scalar> gaussian(index_t rows, index_t cols, std::uint64_t seed, Scalar
 /// The one-shot formula in double through the library's column kernel: V softmax(beta K^T Q),
 /// with the whole M x B score matrix formed.
 template <class Scalar>
-matrix_t<double> one_shot(const matrix_t<Scalar>& keys, const matrix_t<Scalar>& values, const matrix_t<Scalar>& q,
-                          Scalar beta) {
+matrix_t<double> one_shot(const matrix_t<Scalar>& keys, const matrix_t<Scalar>& values,
+                          const matrix_t<Scalar>& q, Scalar beta) {
   const matrix_t<double> scores = keys.template cast<double>().transpose() * q.template cast<double>();
   const matrix_t<double> p = softmax(scores, static_cast<double>(beta));
   return values.template cast<double>() * p;
@@ -40,7 +40,8 @@ constexpr index_t big_m = 200'000;
 #endif
 }  // namespace
 
-TEMPLATE_TEST_CASE("streaming: M = 200 000 patterns give the one-shot result", "[modern][streaming]", float, double) {
+TEMPLATE_TEST_CASE("streaming: M = 200 000 patterns give the one-shot result", "[modern][streaming]", float,
+                   double) {
   const index_t n = 16;
   const TestType beta = 4;
   const auto x = gaussian<TestType>(n, big_m, 1, TestType(0.5));
@@ -78,12 +79,14 @@ TEMPLATE_TEST_CASE("streaming: M = 200 000 patterns give the one-shot result", "
                             0.5 * std::pow(static_cast<double>(mhn.energy_policy().largest_norm()), 2);
     for (index_t j = 0; j < q.cols(); ++j) {
       const double expected_e = -lse(j) + 0.5 * q.col(j).template cast<double>().squaredNorm() + constant;
-      REQUIRE(std::abs(static_cast<double>(e(j)) - expected_e) <= relative_tolerance<TestType>() * (1 + std::abs(expected_e)));
+      REQUIRE(std::abs(static_cast<double>(e(j)) - expected_e) <=
+              relative_tolerance<TestType>() * (1 + std::abs(expected_e)));
     }
   }
 }
 
-TEMPLATE_TEST_CASE("streaming: any block split equals the long double reference", "[modern][streaming]", float, double) {
+TEMPLATE_TEST_CASE("streaming: any block split equals the long double reference", "[modern][streaming]",
+                   float, double) {
   random_engine rng(5);
   for (std::uint64_t seed = 0; seed < 80; ++seed) {
     const auto n = static_cast<index_t>(1 + uniform_below(rng, 24));
@@ -98,11 +101,13 @@ TEMPLATE_TEST_CASE("streaming: any block split equals the long double reference"
     options.memory_budget = static_cast<std::size_t>(64 + uniform_below(rng, 1 << 16));
     const modern_hopfield<TestType> mhn(x, options);
     CAPTURE(n, m, b, options.block_size, options.threads, options.memory_budget);
-    REQUIRE(test::relative_difference(mhn.update(q), test::naive_update(x, x, q, beta)) <= 4 * relative_tolerance<TestType>());
+    REQUIRE(test::relative_difference(mhn.update(q), test::naive_update(x, x, q, beta)) <=
+            4 * relative_tolerance<TestType>());
   }
 }
 
-TEST_CASE("streaming: the block plan keeps score memory within the budget, independent of M", "[modern][streaming]") {
+TEST_CASE("streaming: the block plan keeps score memory within the budget, independent of M",
+          "[modern][streaming]") {
   for (const index_t b : {index_t{1}, index_t{7}, index_t{256}, index_t{5000}}) {
     for (const std::size_t budget : {std::size_t{1} << 12, std::size_t{1} << 20, std::size_t{64} << 20}) {
       index_t previous_block = -1;
@@ -113,11 +118,13 @@ TEST_CASE("streaming: the block plan keeps score memory within the budget, indep
           CAPTURE(b, budget, m, threads, plan.block, plan.threads);
           REQUIRE(plan.block >= 1);
           REQUIRE(plan.threads >= 1);
-          const auto bytes = static_cast<std::size_t>(plan.block * b) * sizeof(float) * static_cast<std::size_t>(plan.threads);
+          const auto bytes = static_cast<std::size_t>(plan.block * b) * sizeof(float) *
+                             static_cast<std::size_t>(plan.threads);
           REQUIRE((bytes <= budget || plan.block == 1));
           // Automatic blocks are cache-sized: at most batch_block_bytes of keys, values and scores.
           REQUIRE(static_cast<std::size_t>(plan.block) * static_cast<std::size_t>(128 + b) * sizeof(float) <=
-                  std::max<std::size_t>(detail::batch_block_bytes, static_cast<std::size_t>(16 * (128 + b)) * sizeof(float)));
+                  std::max<std::size_t>(detail::batch_block_bytes,
+                                        static_cast<std::size_t>(16 * (128 + b)) * sizeof(float)));
           if (threads == 1) {
             if (previous_block >= 0) REQUIRE(plan.block == previous_block);  // M does not change the block
             previous_block = plan.block;

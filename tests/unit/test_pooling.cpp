@@ -25,7 +25,8 @@ constexpr long double tolerance() {
 }
 }  // namespace
 
-TEMPLATE_TEST_CASE("pooling: pooled vectors and weights equal the naive formula", "[pooling]", float, double) {
+TEMPLATE_TEST_CASE("pooling: pooled vectors and weights equal the naive formula", "[pooling]", float,
+                   double) {
   for (std::uint64_t seed = 0; seed < 40; ++seed) {
     const index_t n = 3 + static_cast<index_t>(seed % 20);
     const index_t instances = 1 + static_cast<index_t>((seed * 131) % 700);
@@ -37,7 +38,8 @@ TEMPLATE_TEST_CASE("pooling: pooled vectors and weights equal the naive formula"
     REQUIRE(r.pooled.rows() == n);
     REQUIRE(r.pooled.cols() == queries);
     REQUIRE(r.weights.rows() == instances);
-    REQUIRE(test::relative_difference(r.pooled, test::naive_update(bag, bag, q, beta)) <= tolerance<TestType>());
+    REQUIRE(test::relative_difference(r.pooled, test::naive_update(bag, bag, q, beta)) <=
+            tolerance<TestType>());
     // Weights: a distribution per query, and pooled = bag * weights.
     for (index_t j = 0; j < queries; ++j) {
       REQUIRE((r.weights.col(j).array() >= 0).all());
@@ -48,7 +50,8 @@ TEMPLATE_TEST_CASE("pooling: pooled vectors and weights equal the naive formula"
     const auto values = gaussian<TestType>(2, instances, seed + 70);
     const auto hetero = hopfield_pooling(bag, values, q);
     const TestType default_beta = TestType(1) / std::sqrt(static_cast<TestType>(n));
-    REQUIRE(test::relative_difference(hetero.pooled, test::naive_update(bag, values, q, default_beta)) <= tolerance<TestType>());
+    REQUIRE(test::relative_difference(hetero.pooled, test::naive_update(bag, values, q, default_beta)) <=
+            tolerance<TestType>());
     // Pooling is one hetero-associative update.
     const modern_hopfield<TestType> assoc(bag, values, {.beta = default_beta});
     REQUIRE(test::relative_difference(hetero.pooled, assoc.update(q)) <= tolerance<TestType>());
@@ -82,8 +85,8 @@ TEMPLATE_TEST_CASE("pooling: a large beta singles out the witnesses of a bag", "
 TEST_CASE("pooling: bad input throws naming the argument", "[pooling][errors]") {
   const matrix_t<float> bag = matrix_t<float>::Ones(4, 10);
   REQUIRE_THROWS_WITH(hopfield_pooling(bag, matrix_t<float>::Ones(3, 1)),
-                      test::contains("hopfield_pooling") && test::contains("'queries'") && test::contains("rows = 4") &&
-                          test::contains("rows = 3"));
+                      test::contains("hopfield_pooling") && test::contains("'queries'") &&
+                          test::contains("rows = 4") && test::contains("rows = 3"));
   REQUIRE_THROWS_WITH(hopfield_pooling(bag, matrix_t<float>::Ones(2, 9), matrix_t<float>::Ones(4, 1)),
                       test::contains("'values'") && test::contains("= 10") && test::contains("= 9"));
   REQUIRE_THROWS_WITH(hopfield_pooling(matrix_t<float>(4, 0), matrix_t<float>::Ones(4, 1)),

@@ -107,7 +107,8 @@ TEMPLATE_TEST_CASE("any split, any merge order, equals one-shot", "[kernels][str
       INFO("blocks = " << blocks << ", n = " << n << ", cols = " << cols);
       for (index_t j = 0; j < cols; ++j) {
         const long double ref = lse[static_cast<std::size_t>(j)];
-        REQUIRE(std::abs(merged.logsumexp(j) - ref) <= relative_tolerance<TestType>() * std::max(1.0L, std::abs(ref)));
+        REQUIRE(std::abs(merged.logsumexp(j) - ref) <=
+                relative_tolerance<TestType>() * std::max(1.0L, std::abs(ref)));
         REQUIRE(std::abs(merged.logsumexp(j) - one_shot_lse(j)) <=
                 2 * relative_tolerance<TestType>() * std::max(1.0L, std::abs(ref)));
         for (index_t r = 0; r < value_rows; ++r) {
@@ -118,19 +119,21 @@ TEMPLATE_TEST_CASE("any split, any merge order, equals one-shot", "[kernels][str
       // The final softmax of every block under the merged normaliser equals the one-shot softmax.
       matrix_t<TestType> block_softmax(n, cols);
       merged.softmax_into(z, block_softmax);
-      REQUIRE((block_softmax - one_shot_softmax).cwiseAbs().maxCoeff() <= TestType(relative_tolerance<TestType>()));
+      REQUIRE((block_softmax - one_shot_softmax).cwiseAbs().maxCoeff() <=
+              TestType(relative_tolerance<TestType>()));
     }
   }
 }
 
-TEMPLATE_TEST_CASE("folding block by block equals merging, and handles masks and NaN", "[kernels][streaming]", float, double) {
+TEMPLATE_TEST_CASE("folding block by block equals merging, and handles masks and NaN", "[kernels][streaming]",
+                   float, double) {
   constexpr TestType inf = std::numeric_limits<TestType>::infinity();
   matrix_t<TestType> z(6, 3);
-  z << 1, -inf, 0,  //
-      2, -inf, 1,   //
+  z << 1, -inf, 0,                                             //
+      2, -inf, 1,                                              //
       -inf, -inf, std::numeric_limits<TestType>::quiet_NaN(),  //
-      3, -inf, 2,   //
-      0, -inf, 1,   //
+      3, -inf, 2,                                              //
+      0, -inf, 1,                                              //
       -1, -inf, 0;
   matrix_t<TestType> v(2, 6);
   v << 1, 2, 3, 4, 5, 6,  //
@@ -163,7 +166,8 @@ TEMPLATE_TEST_CASE("folding block by block equals merging, and handles masks and
 }
 
 TEST_CASE("bad partials throw with the argument named", "[kernels][streaming][errors]") {
-  REQUIRE_THROWS_WITH(softmax_partial<double>(1, 1, 0.0), test::contains("'beta'") && test::contains("got 0"));
+  REQUIRE_THROWS_WITH(softmax_partial<double>(1, 1, 0.0),
+                      test::contains("'beta'") && test::contains("got 0"));
   REQUIRE_THROWS_WITH(softmax_partial<double>(-1, 1, 1.0), test::contains("sizes >= 0"));
   softmax_partial<double> a(2, 3, 1.0);
   softmax_partial<double> b(2, 4, 1.0);
@@ -172,7 +176,7 @@ TEST_CASE("bad partials throw with the argument named", "[kernels][streaming][er
   REQUIRE_THROWS_WITH(a.merge(c), test::contains("other.beta"));
   const matrix_t<double> scores = matrix_t<double>::Zero(5, 3);
   const matrix_t<double> values = matrix_t<double>::Zero(2, 4);
-  REQUIRE_THROWS_WITH(a.fold(scores, values), test::contains("'values'") && test::contains("cols = 5") &&
-                                                  test::contains("cols = 4"));
+  REQUIRE_THROWS_WITH(a.fold(scores, values),
+                      test::contains("'values'") && test::contains("cols = 5") && test::contains("cols = 4"));
   REQUIRE_THROWS_WITH(a.fold(scores), test::contains("value_rows"));
 }

@@ -122,7 +122,8 @@ TEST_CASE("user policy: the code in docs/concepts.md is the code compiled here",
   const std::string root = self.substr(0, self.rfind("tests/unit/"));
   const std::string doc = read(root + "docs/concepts.md");
   REQUIRE_FALSE(doc.empty());
-  const std::string from_doc = between(doc, "<!-- user-policy-begin -->\n```cpp\n", "```\n<!-- user-policy-end -->");
+  const std::string from_doc =
+      between(doc, "<!-- user-policy-begin -->\n```cpp\n", "```\n<!-- user-policy-end -->");
   const std::string from_test = between(read(self), "// [user-policy-begin]\n", "// [user-policy-end]");
   REQUIRE_FALSE(from_test.empty());
   REQUIRE(from_doc == from_test);
@@ -137,7 +138,8 @@ TEMPLATE_TEST_CASE("user policy: the ring runs with the library's updates", "[us
     options.record_trace = true;
     const auto r = retrieve(ferro, asynchronous_update{}, vector_t<TestType>(start.col(0)), options);
     REQUIRE(r.converged);
-    for (std::size_t k = 1; k < r.energy_trace.size(); ++k) REQUIRE(r.energy_trace[k] <= r.energy_trace[k - 1]);
+    for (std::size_t k = 1; k < r.energy_trace.size(); ++k)
+      REQUIRE(r.energy_trace[k] <= r.energy_trace[k - 1]);
     // A fixed point: every spin agrees with its gap (ties cannot occur with h = 0.25).
     typename ising_ring_energy<TestType>::context_type ctx;
     for (index_t i = 0; i < 24; ++i) REQUIRE(ferro.gap(ctx, r.state, i).value * r.state(i) > 0);
@@ -163,8 +165,8 @@ TEMPLATE_TEST_CASE("user policy: the ring runs with the library's updates", "[us
   REQUIRE(cycles > 0);
 }
 
-TEMPLATE_TEST_CASE("user policy: Metropolis at T = 0 is the asynchronous rule on the classical energy", "[user]", float,
-                   double) {
+TEMPLATE_TEST_CASE("user policy: Metropolis at T = 0 is the asynchronous rule on the classical energy",
+                   "[user]", float, double) {
   const auto x = random_binary_patterns<TestType>(80, 6, 1);
   const classical_hopfield<TestType> net(x);
   const auto q = corrupt(x, 0.3, 2);
@@ -175,10 +177,12 @@ TEMPLATE_TEST_CASE("user policy: Metropolis at T = 0 is the asynchronous rule on
     const auto library = net.retrieve(q, options);
     REQUIRE(mine.states == library.states);
   }
-  REQUIRE_THROWS_WITH(net.retrieve(q, {}, metropolis_update{.temperature = -1.0}), test::contains("temperature"));
+  REQUIRE_THROWS_WITH(net.retrieve(q, {}, metropolis_update{.temperature = -1.0}),
+                      test::contains("temperature"));
 }
 
-TEMPLATE_TEST_CASE("user policy: Metropolis samples the Boltzmann distribution of the ring", "[user]", float, double) {
+TEMPLATE_TEST_CASE("user policy: Metropolis samples the Boltzmann distribution of the ring", "[user]", float,
+                   double) {
   const ising_ring_energy<TestType> ring(4, TestType(0.5), TestType(-0.2));
   const double temperature = 0.8;
   std::map<int, double> boltzmann;

@@ -25,10 +25,12 @@ inline void require_capacity_degree(std::string_view function, int degree) {
   if (degree < 2) throw_invalid(function, "degree", "an interaction degree >= 2", degree);
 }
 inline void require_flip_fraction(std::string_view function, double rho) {
-  if (!(rho >= 0.0 && rho < 0.5)) throw_invalid(function, "rho", "a fraction of flipped bits in [0, 0.5)", rho);
+  if (!(rho >= 0.0 && rho < 0.5))
+    throw_invalid(function, "rho", "a fraction of flipped bits in [0, 0.5)", rho);
 }
 inline void require_error_rate(std::string_view function, double rate) {
-  if (!(rate > 0.0 && rate < 0.5)) throw_invalid(function, "error_rate", "a bit error rate in (0, 0.5)", rate);
+  if (!(rate > 0.0 && rate < 0.5))
+    throw_invalid(function, "error_rate", "a bit error rate in (0, 0.5)", rate);
 }
 }  // namespace detail
 
@@ -57,7 +59,8 @@ enum class mceliece_requirement { all_patterns, each_pattern };
 /// M <= (1 - 2 rho)^2 N / (4 ln N) (all patterns) or (1 - 2 rho)^2 N / (2 ln N) (each pattern).
 /// rho = 0 is the fixed-point (no-error) capacity.
 /// @throws std::invalid_argument when n is not finite and >= 2 or rho is outside [0, 0.5).
-inline double mceliece_capacity(double n, mceliece_requirement requirement = mceliece_requirement::all_patterns,
+inline double mceliece_capacity(double n,
+                                mceliece_requirement requirement = mceliece_requirement::all_patterns,
                                 double rho = 0.0) {
   detail::require_neurons("mceliece_capacity", n);
   detail::require_flip_fraction("mceliece_capacity", rho);

@@ -26,9 +26,12 @@ enum class fixed_point_kind { single_pattern, metastable, global };
 
 constexpr std::string_view to_string(fixed_point_kind kind) {
   switch (kind) {
-    case fixed_point_kind::single_pattern: return "single pattern";
-    case fixed_point_kind::metastable: return "metastable";
-    case fixed_point_kind::global: return "global";
+    case fixed_point_kind::single_pattern:
+      return "single pattern";
+    case fixed_point_kind::metastable:
+      return "metastable";
+    case fixed_point_kind::global:
+      return "global";
   }
   return "unknown";
 }
@@ -60,16 +63,18 @@ fixed_point_info<typename DX::Scalar> classify_fixed_point(const Eigen::MatrixBa
                                                            const Eigen::MatrixBase<DS>& state,
                                                            const fixed_point_options& options = {}) {
   using Scalar = typename DX::Scalar;
-  static_assert(Real<Scalar>, "hopfield::classify_fixed_point: patterns must hold float, double or long double");
+  static_assert(Real<Scalar>,
+                "hopfield::classify_fixed_point: patterns must hold float, double or long double");
   constexpr std::string_view f = "classify_fixed_point";
   detail::require_non_empty(f, "patterns", patterns.rows(), patterns.cols());
   detail::require_finite(f, "patterns", patterns);
   detail::require_positive_finite(f, "beta", beta);
   detail::require_size(f, "state", "size", patterns.rows(), state.size());
   detail::require_finite(f, "state", state);
-  for (const auto& [name, value] : {std::pair<std::string_view, double>{"options.single_weight", options.single_weight},
-                                    {"options.global_fraction", options.global_fraction},
-                                    {"options.member_mass", options.member_mass}}) {
+  for (const auto& [name, value] :
+       {std::pair<std::string_view, double>{"options.single_weight", options.single_weight},
+        {"options.global_fraction", options.global_fraction},
+        {"options.member_mass", options.member_mass}}) {
     if (!(value > 0 && value <= 1)) detail::throw_invalid(f, name, "a value in (0, 1]", value);
   }
   const index_t m = patterns.cols();
@@ -118,8 +123,8 @@ struct unique_fixed_point_check {
 /// Lemma A3's condition for `patterns` (N x M) at `beta`.
 /// @throws std::invalid_argument for an empty or non-finite pattern matrix, or beta not finite and > 0.
 template <class DX>
-unique_fixed_point_check<typename DX::Scalar> unique_fixed_point_condition(const Eigen::MatrixBase<DX>& patterns,
-                                                                           typename DX::Scalar beta) {
+unique_fixed_point_check<typename DX::Scalar> unique_fixed_point_condition(
+    const Eigen::MatrixBase<DX>& patterns, typename DX::Scalar beta) {
   using Scalar = typename DX::Scalar;
   constexpr std::string_view f = "unique_fixed_point_condition";
   detail::require_non_empty(f, "patterns", patterns.rows(), patterns.cols());

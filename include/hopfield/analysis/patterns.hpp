@@ -72,7 +72,8 @@ template <class Derived>
 matrix_t<typename Derived::Scalar> flip_bits(const Eigen::MatrixBase<Derived>& states, index_t flips,
                                              std::uint64_t seed) {
   if (flips < 0 || flips > states.rows()) {
-    detail::throw_invalid("flip_bits", "flips", "a count in [0, " + std::to_string(states.rows()) + "]", flips);
+    detail::throw_invalid("flip_bits", "flips", "a count in [0, " + std::to_string(states.rows()) + "]",
+                          flips);
   }
   random_engine rng(seed);
   matrix_t<typename Derived::Scalar> out = states;
@@ -82,8 +83,8 @@ matrix_t<typename Derived::Scalar> flip_bits(const Eigen::MatrixBase<Derived>& s
     order.resize(static_cast<std::size_t>(out.rows()));
     for (index_t i = 0; i < out.rows(); ++i) order[static_cast<std::size_t>(i)] = i;
     for (index_t k = 0; k < flips; ++k) {
-      const auto pick = static_cast<std::size_t>(k) +
-                        static_cast<std::size_t>(uniform_below(rng, static_cast<std::uint64_t>(out.rows() - k)));
+      const auto pick = static_cast<std::size_t>(k) + static_cast<std::size_t>(uniform_below(
+                                                          rng, static_cast<std::uint64_t>(out.rows() - k)));
       std::swap(order[static_cast<std::size_t>(k)], order[pick]);
       out(order[static_cast<std::size_t>(k)], j) = -out(order[static_cast<std::size_t>(k)], j);
     }
@@ -111,7 +112,8 @@ matrix_t<typename Derived::Scalar> add_gaussian_noise(const Eigen::MatrixBase<De
   random_engine rng(seed);
   matrix_t<Scalar> out = states;
   for (index_t j = 0; j < out.cols(); ++j) {
-    for (index_t i = 0; i < out.rows(); ++i) out(i, j) += sigma * static_cast<Scalar>(detail::standard_normal(rng));
+    for (index_t i = 0; i < out.rows(); ++i)
+      out(i, j) += sigma * static_cast<Scalar>(detail::standard_normal(rng));
   }
   return out;
 }

@@ -20,7 +20,8 @@ namespace hopfield {
 /// @throws std::invalid_argument for M < 1, beta not finite and > 0, or a negative or
 ///         non-finite radius or norm, or a non-finite separation.
 template <Real Scalar>
-Scalar retrieval_error_bound(index_t patterns, Scalar beta, Scalar separation_i, Scalar radius, Scalar largest_norm) {
+Scalar retrieval_error_bound(index_t patterns, Scalar beta, Scalar separation_i, Scalar radius,
+                             Scalar largest_norm) {
   constexpr std::string_view f = "retrieval_error_bound";
   if (patterns < 1) detail::throw_invalid(f, "patterns", "a count >= 1", patterns);
   detail::require_positive_finite(f, "beta", beta);
@@ -29,9 +30,11 @@ Scalar retrieval_error_bound(index_t patterns, Scalar beta, Scalar separation_i,
   detail::require_non_negative_finite(f, "largest_norm", largest_norm);
   if (patterns == 1 || largest_norm == 0) return Scalar(0);  // f(xi) = x_1, or every pattern is 0
   using wide = long double;
-  const wide exponent = -static_cast<wide>(beta) *
-                        (static_cast<wide>(separation_i) - 2 * static_cast<wide>(radius) * static_cast<wide>(largest_norm));
-  const wide bound = 2 * static_cast<wide>(patterns - 1) * std::exp(exponent) * static_cast<wide>(largest_norm);
+  const wide exponent =
+      -static_cast<wide>(beta) *
+      (static_cast<wide>(separation_i) - 2 * static_cast<wide>(radius) * static_cast<wide>(largest_norm));
+  const wide bound =
+      2 * static_cast<wide>(patterns - 1) * std::exp(exponent) * static_cast<wide>(largest_norm);
   return static_cast<Scalar>(bound);
 }
 

@@ -21,7 +21,8 @@ vector_t<typename Derived::Scalar> separation(const Eigen::MatrixBase<Derived>& 
   using Scalar = typename Derived::Scalar;
   static_assert(Real<Scalar>, "hopfield::separation: patterns must hold float, double or long double");
   detail::require_non_empty("separation", "patterns", patterns.rows(), patterns.cols());
-  if (patterns.cols() < 2) detail::throw_invalid("separation", "patterns", "at least 2 columns", patterns.cols());
+  if (patterns.cols() < 2)
+    detail::throw_invalid("separation", "patterns", "at least 2 columns", patterns.cols());
   detail::require_finite("separation", "patterns", patterns);
   const Eigen::Ref<const matrix_t<Scalar>> x(patterns);
   const index_t m = x.cols();

@@ -62,8 +62,8 @@ class reference_energy {
 /// (a sampler); the engine then runs every allowed sweep.
 struct reference_update {
   template <BinaryEnergyPolicy E>
-  index_t sweep(const E& energy, typename E::context_type& ctx,
-                Eigen::Ref<vector_t<scalar_of<E>>> state, sweep_workspace& /*ws*/) const {
+  index_t sweep(const E& energy, typename E::context_type& ctx, Eigen::Ref<vector_t<scalar_of<E>>> state,
+                sweep_workspace& /*ws*/) const {
     index_t flips = 0;
     for (index_t i = 0; i < energy.dimension(); ++i) {
       const auto gap = energy.gap(ctx, state, i).value;

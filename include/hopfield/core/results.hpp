@@ -17,17 +17,21 @@ enum class stop_reason {
 
 constexpr std::string_view to_string(stop_reason reason) {
   switch (reason) {
-    case stop_reason::converged: return "converged";
-    case stop_reason::two_cycle: return "two_cycle";
-    case stop_reason::step_limit: return "step_limit";
+    case stop_reason::converged:
+      return "converged";
+    case stop_reason::two_cycle:
+      return "two_cycle";
+    case stop_reason::step_limit:
+      return "step_limit";
   }
   return "unknown";
 }
 
 /// Options of the retrieval engine, shared by every memory.
 struct retrieval_options {
-  index_t max_steps = 100;      ///< update steps (sweeps or batch steps) at most, > 0
-  double tolerance = 0;         ///< a query has converged when max_i |change_i| <= tolerance * max(1, max_i |state_i|)
+  index_t max_steps = 100;  ///< update steps (sweeps or batch steps) at most, > 0
+  double tolerance =
+      0;  ///< a query has converged when max_i |change_i| <= tolerance * max(1, max_i |state_i|)
   bool record_trace = false;    ///< keep the energy before the first and after every step
   std::uint64_t seed = 0x5EED;  ///< seeds every random choice (visiting orders, Glauber coins)
 };

@@ -19,15 +19,14 @@ void require_positive_finite(std::string_view function, std::string_view argumen
 }
 
 template <Real Scalar>
-void require_non_negative_finite(std::string_view function, std::string_view argument,
-                                 Scalar value) {
+void require_non_negative_finite(std::string_view function, std::string_view argument, Scalar value) {
   if (!(std::isfinite(value) && value >= Scalar(0))) {
     throw_invalid(function, argument, "a finite value >= 0", value);
   }
 }
 
-inline void require_size(std::string_view function, std::string_view argument,
-                         std::string_view what, index_t expected, index_t actual) {
+inline void require_size(std::string_view function, std::string_view argument, std::string_view what,
+                         index_t expected, index_t actual) {
   if (expected != actual) {
     throw_invalid(function, argument, std::string(what) + " = " + std::to_string(expected),
                   std::string(what) + " = " + std::to_string(actual));
@@ -51,8 +50,7 @@ void require_finite(std::string_view function, std::string_view argument,
     for (index_t i = 0; i < values.rows(); ++i) {
       if (!std::isfinite(values(i, j))) {
         throw_invalid(function, argument, "finite entries",
-                      describe(values(i, j)) + " at (" + std::to_string(i) + ", " +
-                          std::to_string(j) + ")");
+                      describe(values(i, j)) + " at (" + std::to_string(i) + ", " + std::to_string(j) + ")");
       }
     }
   }

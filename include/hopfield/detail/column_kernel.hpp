@@ -88,7 +88,8 @@ column_stats<Scalar> reduce_column(const Scalar* z, index_t n, Scalar beta, Scal
   using wide = wide_t<Scalar>;
   using array = Eigen::Array<Scalar, Eigen::Dynamic, 1>;
   // Plain maxCoeff vectorises (the NaN-propagating one does not); a NaN is caught by the sum.
-  const Scalar max = n > 0 ? Eigen::Map<const array>(z, n).maxCoeff() : -std::numeric_limits<Scalar>::infinity();
+  const Scalar max =
+      n > 0 ? Eigen::Map<const array>(z, n).maxCoeff() : -std::numeric_limits<Scalar>::infinity();
   wide sum = 0;
   if (std::isfinite(max)) {
     for (index_t start = 0; start < n; start += kernel_block) {

@@ -63,9 +63,8 @@ inline int available_threads() {
 }
 
 /// Chooses block length and thread count for M patterns, key and (extra) value rows, B queries.
-inline stream_plan plan_stream(index_t patterns, index_t key_rows, index_t extra_value_rows,
-                               index_t queries, std::size_t scalar_bytes,
-                               const stream_settings& settings) {
+inline stream_plan plan_stream(index_t patterns, index_t key_rows, index_t extra_value_rows, index_t queries,
+                               std::size_t scalar_bytes, const stream_settings& settings) {
   stream_plan plan;
   const auto sz = static_cast<double>(scalar_bytes);
   const auto b = static_cast<double>(std::max<index_t>(queries, 1));
@@ -73,7 +72,8 @@ inline stream_plan plan_stream(index_t patterns, index_t key_rows, index_t extra
   if (settings.block_size > 0) {
     block = static_cast<double>(settings.block_size);
   } else if (queries <= 1) {
-    block = static_cast<double>(single_query_block_bytes) / (static_cast<double>(key_rows + extra_value_rows) * sz);
+    block = static_cast<double>(single_query_block_bytes) /
+            (static_cast<double>(key_rows + extra_value_rows) * sz);
   } else {
     block = static_cast<double>(batch_block_bytes) /
             (static_cast<double>(key_rows + extra_value_rows + queries) * sz);
@@ -87,7 +87,8 @@ inline stream_plan plan_stream(index_t patterns, index_t key_rows, index_t extra
   threads = 1;  // built without OpenMP: one worker whatever was asked
 #endif
   // The budget bounds every thread's score block together.
-  const double budget_block = static_cast<double>(settings.memory_budget) / (b * sz * static_cast<double>(threads));
+  const double budget_block =
+      static_cast<double>(settings.memory_budget) / (b * sz * static_cast<double>(threads));
   block = std::max(1.0, std::min(block, std::floor(budget_block)));
   plan.block = static_cast<index_t>(block);
   const index_t blocks = (patterns + plan.block - 1) / plan.block;
@@ -161,9 +162,8 @@ void merge_partials(stream_partial<Scalar>& into, const stream_partial<Scalar>& 
 /// `scratch` holds one block's scores (block x B), turned into weights in place.
 template <class Scalar>
 void fold_block_range(stream_partial<Scalar>& p, vector_t<Scalar>& scratch, const matrix_t<Scalar>& keys,
-                      const matrix_t<Scalar>* values,
-                      const Eigen::Ref<const matrix_t<Scalar>>& queries, Scalar beta, index_t block,
-                      index_t first, index_t last) {
+                      const matrix_t<Scalar>* values, const Eigen::Ref<const matrix_t<Scalar>>& queries,
+                      Scalar beta, index_t block, index_t first, index_t last) {
   const index_t patterns = keys.cols();
   const index_t count = queries.cols();
   for (index_t b = first; b < last; ++b) {
@@ -196,8 +196,7 @@ void stream_attend(const matrix_t<Scalar>& keys, const matrix_t<Scalar>* values,
   if (count == 0) return;
   const index_t value_rows = values != nullptr ? values->rows() : 0;
   const index_t extra_rows = values != nullptr && values != &keys ? value_rows : 0;
-  const stream_plan plan =
-      plan_stream(patterns, keys.rows(), extra_rows, count, sizeof(Scalar), settings);
+  const stream_plan plan = plan_stream(patterns, keys.rows(), extra_rows, count, sizeof(Scalar), settings);
   const index_t blocks = (patterns + plan.block - 1) / plan.block;
 
   // Threads take chunks (contiguous block ranges, 4 per thread) dynamically, so a thread that the
@@ -216,8 +215,8 @@ void stream_attend(const matrix_t<Scalar>& keys, const matrix_t<Scalar>* values,
       vector_t<Scalar> scratch(plan.block * count);  // per thread, outside the block loop
 #pragma omp for schedule(dynamic, 1)
       for (index_t c = 0; c < chunks; ++c) {
-        fold_block_range(partials[static_cast<std::size_t>(c)], scratch, keys, values, queries, beta, plan.block,
-                         blocks * c / chunks, blocks * (c + 1) / chunks);
+        fold_block_range(partials[static_cast<std::size_t>(c)], scratch, keys, values, queries, beta,
+                         plan.block, blocks * c / chunks, blocks * (c + 1) / chunks);
       }
     }
 #endif
@@ -231,7 +230,8 @@ void stream_attend(const matrix_t<Scalar>& keys, const matrix_t<Scalar>* values,
       if (total.sum(j) > 0) {
         out->col(j) = total.acc.col(j) * static_cast<Scalar>(1 / total.sum(j));
       } else {
-        out->col(j).setConstant(std::isnan(total.max(j)) ? std::numeric_limits<Scalar>::quiet_NaN() : Scalar(0));
+        out->col(j).setConstant(std::isnan(total.max(j)) ? std::numeric_limits<Scalar>::quiet_NaN()
+                                                         : Scalar(0));
       }
     }
   }

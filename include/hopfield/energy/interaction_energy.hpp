@@ -44,7 +44,7 @@ struct scale_type_of {
   using type = unit_scale<Scalar>;
 };
 template <class I, Real Scalar>
-  requires HasScaledDifference<I, Scalar>
+requires HasScaledDifference<I, Scalar>
 struct scale_type_of<I, Scalar> {
   using type = std::remove_cvref_t<decltype(std::declval<const I&>().scale(Scalar(0), Scalar(0)))>;
 };
@@ -71,7 +71,7 @@ void validate_dense_patterns(std::string_view function, const Eigen::MatrixBase<
 /// E(s) = -sum_mu F(x^mu . s) for +-1 patterns X (N x M, one pattern per column) and an
 /// interaction F (see energy/interactions.hpp). Satisfies BinaryEnergyPolicy and HasBatchGaps.
 template <Real Scalar, class Interaction = polynomial>
-  requires InteractionFunction<Interaction, Scalar>
+requires InteractionFunction<Interaction, Scalar>
 class interaction_energy {
  public:
   using scalar_type = Scalar;
@@ -80,9 +80,9 @@ class interaction_energy {
 
   /// What single-neuron decisions read: overlaps and the current scale, refreshed on each flip.
   struct context_type {
-    vector_t<Scalar> overlaps;  ///< m = X^T s
-    Scalar max_overlap = 0;     ///< max_mu m_mu
-    Scalar max_abs_overlap = 0; ///< max_mu |m_mu|
+    vector_t<Scalar> overlaps;   ///< m = X^T s
+    Scalar max_overlap = 0;      ///< max_mu m_mu
+    Scalar max_abs_overlap = 0;  ///< max_mu |m_mu|
     scale_type scale{};
   };
 
@@ -115,7 +115,8 @@ class interaction_energy {
   /// energy() of every state of a batch (columns) into out, the overlaps from one product.
   /// @throws std::invalid_argument when the states do not have N rows, an entry is not +-1, or
   ///         out's length differs from the number of states.
-  void energies(const Eigen::Ref<const matrix_t<Scalar>>& states, Eigen::Ref<row_vector_t<Scalar>> out) const {
+  void energies(const Eigen::Ref<const matrix_t<Scalar>>& states,
+                Eigen::Ref<row_vector_t<Scalar>> out) const {
     constexpr std::string_view function = "interaction_energy::energies";
     detail::require_size(function, "states", "rows", dimension(), states.rows());
     detail::require_size(function, "out", "size", states.cols(), out.size());
@@ -238,12 +239,14 @@ class interaction_energy {
     if constexpr (HasBlockDifferences<Interaction, Scalar>) {
       interaction_.scaled_differences(std::span<const Scalar>(a, n), scale, std::span<Scalar>(g, n));
     } else if constexpr (HasScaledDifference<Interaction, Scalar>) {
-      for (std::size_t k = 0; k < n; ++k) g[k] = static_cast<Scalar>(interaction_.scaled_difference(a[k], scale));
+      for (std::size_t k = 0; k < n; ++k)
+        g[k] = static_cast<Scalar>(interaction_.scaled_difference(a[k], scale));
     } else if constexpr (HasSafeDifference<Interaction, Scalar>) {
       for (std::size_t k = 0; k < n; ++k) g[k] = static_cast<Scalar>(interaction_.difference(a[k]));
     } else {
       for (std::size_t k = 0; k < n; ++k) {
-        g[k] = static_cast<Scalar>(interaction_(a[k] + Scalar(1))) - static_cast<Scalar>(interaction_(a[k] - Scalar(1)));
+        g[k] = static_cast<Scalar>(interaction_(a[k] + Scalar(1))) -
+               static_cast<Scalar>(interaction_(a[k] - Scalar(1)));
       }
     }
   }
@@ -258,7 +261,8 @@ class interaction_energy {
   }
 
   /// -sum F(x^mu . s) as a signed log in the accumulation type, s checked.
-  signed_log<wide> log_energy_wide(std::string_view function, const Eigen::Ref<const vector_t<Scalar>>& s) const {
+  signed_log<wide> log_energy_wide(std::string_view function,
+                                   const Eigen::Ref<const vector_t<Scalar>>& s) const {
     detail::require_size(function, "state", "rows", dimension(), s.rows());
     detail::require_binary(function, "state", s);
     const vector_t<Scalar> m = rows_.transpose() * s;

@@ -87,8 +87,8 @@ concept HasScaledDifference = requires(const I& f, Scalar a) {
 template <class I, class Scalar>
 concept HasBlockDifferences = HasScaledDifference<I, Scalar> &&
     requires(const I& f, Scalar a, std::span<const Scalar> in, std::span<Scalar> out) {
-      f.scaled_differences(in, f.scale(a, a), out);
-    };
+  f.scaled_differences(in, f.scale(a, a), out);
+};
 
 /// Optional: sign and log|sum_mu F(m_mu)| computed in Acc without overflow.
 template <class I, class Scalar>
@@ -251,8 +251,9 @@ signed_log<Acc> power_log_sum(const Eigen::MatrixBase<Derived>& m, int degree) {
     sum += integer_power(Rectified ? std::max(v, Acc(0)) : v, degree);
   }
   if (sum == 0) return {};
-  return {sum > 0 ? Acc(1) : Acc(-1),
-          std::log(std::abs(sum)) + static_cast<Acc>(degree) * static_cast<Acc>(k) * std::numbers::ln2_v<Acc>};
+  return {
+      sum > 0 ? Acc(1) : Acc(-1),
+      std::log(std::abs(sum)) + static_cast<Acc>(degree) * static_cast<Acc>(k) * std::numbers::ln2_v<Acc>};
 }
 
 }  // namespace detail
@@ -278,10 +279,12 @@ struct polynomial {
   }
   template <Real Scalar>
   Scalar scaled_difference(Scalar a, const power_scale<Scalar>& s) const {
-    return detail::integer_power((a + 1) * s.inverse, degree) - detail::integer_power((a - 1) * s.inverse, degree);
+    return detail::integer_power((a + 1) * s.inverse, degree) -
+           detail::integer_power((a - 1) * s.inverse, degree);
   }
   template <Real Scalar>
-  void scaled_differences(std::span<const Scalar> a, const power_scale<Scalar>& s, std::span<Scalar> out) const {
+  void scaled_differences(std::span<const Scalar> a, const power_scale<Scalar>& s,
+                          std::span<Scalar> out) const {
     detail::power_differences<false>(a, s, degree, out);
   }
   template <Real Acc, class Derived>
@@ -315,7 +318,8 @@ struct rectified_polynomial {
            detail::integer_power(std::max((a - 1) * s.inverse, Scalar(0)), degree);
   }
   template <Real Scalar>
-  void scaled_differences(std::span<const Scalar> a, const power_scale<Scalar>& s, std::span<Scalar> out) const {
+  void scaled_differences(std::span<const Scalar> a, const power_scale<Scalar>& s,
+                          std::span<Scalar> out) const {
     detail::power_differences<true>(a, s, degree, out);
   }
   template <Real Acc, class Derived>
@@ -352,7 +356,8 @@ struct exponential {
     return std::exp(a - s.shift);
   }
   template <Real Scalar>
-  void scaled_differences(std::span<const Scalar> a, const shift_scale<Scalar>& s, std::span<Scalar> out) const {
+  void scaled_differences(std::span<const Scalar> a, const shift_scale<Scalar>& s,
+                          std::span<Scalar> out) const {
     using array = Eigen::Array<Scalar, Eigen::Dynamic, 1>;
     const auto len = static_cast<index_t>(a.size());
     Eigen::Map<array>(out.data(), len) = (Eigen::Map<const array>(a.data(), len) - s.shift).exp();

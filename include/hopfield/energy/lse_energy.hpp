@@ -39,7 +39,8 @@ inline void validate_streaming(std::string_view function, const streaming_option
   if (options.memory_budget == 0) {
     throw_invalid(function, "options.memory_budget", "a byte count > 0", options.memory_budget);
   }
-  if (options.block_size < 0) throw_invalid(function, "options.block_size", "a count >= 0", options.block_size);
+  if (options.block_size < 0)
+    throw_invalid(function, "options.block_size", "a count >= 0", options.block_size);
   if (options.threads < 0) throw_invalid(function, "options.threads", "a count >= 0", options.threads);
 }
 
@@ -86,20 +87,22 @@ class lse_energy {
     const Eigen::Map<const matrix_t<Scalar>> as_batch(state.data(), state.rows(), 1);
     row_vector_t<Scalar> lse(1);
     Eigen::Ref<row_vector_t<Scalar>> lse_ref(lse);
-    detail::stream_attend<Scalar>(patterns_, nullptr, as_batch, beta_, detail::to_settings(options_),
-                                  nullptr, &lse_ref);
+    detail::stream_attend<Scalar>(patterns_, nullptr, as_batch, beta_, detail::to_settings(options_), nullptr,
+                                  &lse_ref);
     return -lse(0) + Scalar(0.5) * state.squaredNorm() + constant_;
   }
 
   /// E of every column of `states`, into `out` (one pass over the patterns for the whole batch).
   /// @throws std::invalid_argument for a wrong shape or non-finite entries.
-  void energies(const Eigen::Ref<const matrix_t<Scalar>>& states, Eigen::Ref<row_vector_t<Scalar>> out) const {
+  void energies(const Eigen::Ref<const matrix_t<Scalar>>& states,
+                Eigen::Ref<row_vector_t<Scalar>> out) const {
     detail::require_size("lse_energy::energies", "states", "rows", dimension(), states.rows());
     detail::require_size("lse_energy::energies", "out", "size", states.cols(), out.size());
     detail::require_finite("lse_energy::energies", "states", states);
     detail::stream_attend<Scalar>(patterns_, nullptr, states, beta_, detail::to_settings(options_), nullptr,
                                   &out);
-    out = -out + Scalar(0.5) * states.colwise().squaredNorm() + row_vector_t<Scalar>::Constant(out.size(), constant_);
+    out = -out + Scalar(0.5) * states.colwise().squaredNorm() +
+          row_vector_t<Scalar>::Constant(out.size(), constant_);
   }
 
   /// The CCCP step for a batch: out = X softmax(beta X^T states). `out` may be `states`.

@@ -65,16 +65,16 @@ class quadratic_energy {
     const index_t n = weights.rows();
     for (index_t j = 0; j < n; ++j) {
       if (weights(j, j) != 0) {
-        detail::throw_invalid(fn, "weights", "a zero diagonal",
-                              detail::describe(weights(j, j)) + " at (" + std::to_string(j) + ", " +
-                                  std::to_string(j) + ")");
+        detail::throw_invalid(
+            fn, "weights", "a zero diagonal",
+            detail::describe(weights(j, j)) + " at (" + std::to_string(j) + ", " + std::to_string(j) + ")");
       }
       for (index_t i = j + 1; i < n; ++i) {
         if (weights(i, j) != weights(j, i)) {
           detail::throw_invalid(fn, "weights", "a symmetric matrix",
-                                "w(" + std::to_string(i) + ", " + std::to_string(j) + ") = " +
-                                    detail::describe(weights(i, j)) + " != w(" + std::to_string(j) + ", " +
-                                    std::to_string(i) + ") = " + detail::describe(weights(j, i)));
+                                "w(" + std::to_string(i) + ", " + std::to_string(j) +
+                                    ") = " + detail::describe(weights(i, j)) + " != w(" + std::to_string(j) +
+                                    ", " + std::to_string(i) + ") = " + detail::describe(weights(j, i)));
         }
       }
     }
@@ -132,9 +132,9 @@ class quadratic_energy {
   /// Required by BinaryEnergyPolicy: E(s_i = -1) - E(s_i = +1) = 2 (h_i - theta_i).
   [[nodiscard]] energy_gap<Scalar> gap(const context_type& ctx, const Eigen::Ref<const vector_t<Scalar>>& s,
                                        index_t i) const {
-    const Scalar h = sweep_patterns_
-                         ? pattern_rows_.row(i).dot(ctx.overlaps) - static_cast<Scalar>(pattern_rows_.cols()) * s(i)
-                         : ctx.fields(i);
+    const Scalar h = sweep_patterns_ ? pattern_rows_.row(i).dot(ctx.overlaps) -
+                                           static_cast<Scalar>(pattern_rows_.cols()) * s(i)
+                                     : ctx.fields(i);
     return {gap_of(h, scaled_thresholds_(i)), Scalar(0)};
   }
 
@@ -208,7 +208,7 @@ class quadratic_energy {
     }
   }
 
-  matrix_t<Scalar> raw_;                     // symmetric, zero diagonal; W = raw_ / denominator_
+  matrix_t<Scalar> raw_;  // symmetric, zero diagonal; W = raw_ / denominator_
   Scalar denominator_ = 1;
   vector_t<Scalar> thresholds_;              // theta
   vector_t<Scalar> scaled_thresholds_;       // denominator_ * theta, in the units of raw fields

@@ -54,8 +54,7 @@ class softmax_partial {
   /// The block's weights go through an internal workspace that is reused across calls.
   /// @throws std::invalid_argument on a shape mismatch.
   template <class ScoresDerived, class ValuesDerived>
-  void fold(const Eigen::MatrixBase<ScoresDerived>& scores,
-            const Eigen::MatrixBase<ValuesDerived>& values) {
+  void fold(const Eigen::MatrixBase<ScoresDerived>& scores, const Eigen::MatrixBase<ValuesDerived>& values) {
     detail::require_size("softmax_partial::fold", "values", "cols", scores.rows(), values.cols());
     detail::require_size("softmax_partial::fold", "values", "rows", acc_.rows(), values.rows());
     fold_scores(scores);
@@ -74,7 +73,8 @@ class softmax_partial {
   void merge(const softmax_partial& other) {
     detail::require_size("softmax_partial::merge", "other", "columns", columns(), other.columns());
     detail::require_size("softmax_partial::merge", "other", "value_rows", acc_.rows(), other.acc_.rows());
-    if (other.beta_ != beta_) detail::throw_invalid("softmax_partial::merge", "other.beta", detail::describe(beta_), other.beta_);
+    if (other.beta_ != beta_)
+      detail::throw_invalid("softmax_partial::merge", "other.beta", detail::describe(beta_), other.beta_);
     for (index_t j = 0; j < columns(); ++j) {
       const Scalar a = std::max(max_(j), other.max_(j));
       if (std::isnan(max_(j)) || std::isnan(other.max_(j))) {
@@ -132,8 +132,7 @@ class softmax_partial {
   /// Final softmax weights of a block of scores (m x columns) under the normaliser of every entry
   /// folded so far: exp(beta (z - max)) / sum. Written into `out` (same shape; may alias scores).
   template <class ScoresDerived>
-  void softmax_into(const Eigen::MatrixBase<ScoresDerived>& scores,
-                    Eigen::Ref<matrix_t<Scalar>> out) const {
+  void softmax_into(const Eigen::MatrixBase<ScoresDerived>& scores, Eigen::Ref<matrix_t<Scalar>> out) const {
     detail::require_size("softmax_partial::softmax_into", "scores", "cols", columns(), scores.cols());
     detail::require_size("softmax_partial::softmax_into", "out", "rows", scores.rows(), out.rows());
     detail::require_size("softmax_partial::softmax_into", "out", "cols", scores.cols(), out.cols());

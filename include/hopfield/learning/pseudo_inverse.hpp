@@ -19,8 +19,8 @@
 #include <Eigen/QR>
 
 #include "hopfield/core/types.hpp"
-#include "hopfield/learning/detail/symmetric.hpp"
 #include "hopfield/detail/wide.hpp"
+#include "hopfield/learning/detail/symmetric.hpp"
 
 namespace hopfield {
 

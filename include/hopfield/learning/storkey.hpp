@@ -49,7 +49,8 @@ struct storkey {
       u_ = Scalar(0.5) * x - field_;
       for (index_t j = 0; j < n; ++j) {
         const index_t len = n - j;  // the lower triangle, diagonal included
-        raw.col(j).tail(len) = keep * raw.col(j).tail(len) + (inv_n * x(j)) * u_.tail(len) + (inv_n * u_(j)) * x.tail(len);
+        raw.col(j).tail(len) =
+            keep * raw.col(j).tail(len) + (inv_n * x(j)) * u_.tail(len) + (inv_n * u_(j)) * x.tail(len);
       }
       detail::mirror_lower_zero_diagonal(raw);
     }

@@ -35,7 +35,8 @@ void validate_attention(const Eigen::MatrixBase<DQ>& queries, const Eigen::Matri
 
 /// Scores (n_k x n_q, column j = query j) already masked, normalised in place, then P^T V.
 template <class Scalar, class DV>
-matrix_t<Scalar> finish_attention(matrix_t<Scalar>& scores, const Eigen::MatrixBase<DV>& values, Scalar scale) {
+matrix_t<Scalar> finish_attention(matrix_t<Scalar>& scores, const Eigen::MatrixBase<DV>& values,
+                                  Scalar scale) {
   softmax_into(scores, scale, scores);
   matrix_t<Scalar> out(scores.cols(), values.cols());
   out.noalias() = scores.transpose() * values;
@@ -48,7 +49,8 @@ matrix_t<Scalar> finish_attention(matrix_t<Scalar>& scores, const Eigen::MatrixB
 /// @throws std::invalid_argument for mismatched shapes, an empty key set, non-finite entries or
 ///         a scale that is not finite and > 0.
 template <class DQ, class DK, class DV>
-matrix_t<typename DQ::Scalar> attention(const Eigen::MatrixBase<DQ>& queries, const Eigen::MatrixBase<DK>& keys,
+matrix_t<typename DQ::Scalar> attention(const Eigen::MatrixBase<DQ>& queries,
+                                        const Eigen::MatrixBase<DK>& keys,
                                         const Eigen::MatrixBase<DV>& values, typename DQ::Scalar scale) {
   using Scalar = typename DQ::Scalar;
   static_assert(Real<Scalar>, "hopfield::attention: queries must hold float, double or long double");
@@ -64,7 +66,8 @@ matrix_t<typename DQ::Scalar> attention(const Eigen::MatrixBase<DQ>& queries, co
 /// A query with no allowed key gets a zero row.
 /// @throws std::invalid_argument as the unmasked form, and when the mask is not n_q x n_k.
 template <class DQ, class DK, class DV, class DM>
-matrix_t<typename DQ::Scalar> attention(const Eigen::MatrixBase<DQ>& queries, const Eigen::MatrixBase<DK>& keys,
+matrix_t<typename DQ::Scalar> attention(const Eigen::MatrixBase<DQ>& queries,
+                                        const Eigen::MatrixBase<DK>& keys,
                                         const Eigen::MatrixBase<DV>& values, typename DQ::Scalar scale,
                                         const Eigen::DenseBase<DM>& mask) {
   using Scalar = typename DQ::Scalar;

@@ -28,19 +28,18 @@ namespace hopfield {
 /// (`has_pattern_form`, which lets the energy take fields from X). Satisfied by hebbian,
 /// storkey and pseudo_inverse.
 template <class R, class Scalar>
-concept LearningRule =
-    std::default_initializable<R> && std::copy_constructible<R> &&
-    requires { typename R::template learner<Scalar>; } &&
-    std::constructible_from<typename R::template learner<Scalar>, const R&> &&
-    std::convertible_to<decltype(R::has_pattern_form), bool> &&
-    requires(typename R::template learner<Scalar>& learner, index_t n,
-             const Eigen::Ref<const matrix_t<Scalar>>& patterns,
-             const Eigen::Ref<const vector_t<Scalar>>& pattern, matrix_t<Scalar>& raw) {
-      { R::template learner<Scalar>::denominator(n) } -> std::convertible_to<Scalar>;
-      learner.build(patterns, raw);
-      learner.reserve(n);
-      learner.add(pattern, raw);
-    };
+concept LearningRule = std::default_initializable<R> && std::copy_constructible<R> && requires {
+  typename R::template learner<Scalar>;
+} && std::constructible_from < typename R::template learner<Scalar>,
+const R& > &&std::convertible_to<decltype(R::has_pattern_form), bool>&& requires(
+               typename R::template learner<Scalar>& learner, index_t n,
+               const Eigen::Ref<const matrix_t<Scalar>>& patterns,
+               const Eigen::Ref<const vector_t<Scalar>>& pattern, matrix_t<Scalar>& raw) {
+  { R::template learner<Scalar>::denominator(n) } -> std::convertible_to<Scalar>;
+  learner.build(patterns, raw);
+  learner.reserve(n);
+  learner.add(pattern, raw);
+};
 
 /// Options of classical_hopfield; every member has a default.
 template <Real Scalar, class Rule = hebbian>
@@ -121,7 +120,7 @@ class classical_hopfield {
   /// @throws std::invalid_argument as hopfield::retrieve: a query of the wrong dimension or with
   ///         an entry other than +-1, max_steps <= 0, a negative temperature ...
   template <class Derived, class Update = asynchronous_update>
-    requires UpdatePolicy<Update, quadratic_energy<Scalar>>
+  requires UpdatePolicy<Update, quadratic_energy<Scalar>>
   auto retrieve(const Eigen::MatrixBase<Derived>& query, const retrieval_options& options = {},
                 const Update& update = {}) const {
     return hopfield::retrieve(energy_, update, query, options);

@@ -27,7 +27,7 @@ namespace hopfield {
 /// default, F(x) = x^n), rectified_polynomial (max(x, 0)^n), exponential (exp(x)) or any type
 /// satisfying InteractionFunction. The interaction value is the memory's option: `{.degree = 3}`.
 template <Real Scalar, class Interaction = polynomial>
-  requires InteractionFunction<Interaction, Scalar>
+requires InteractionFunction<Interaction, Scalar>
 class dense_associative_memory {
  public:
   using scalar_type = Scalar;
@@ -47,7 +47,7 @@ class dense_associative_memory {
   /// @throws std::invalid_argument for a query of the wrong dimension, an empty batch, an entry
   ///         other than +-1, or bad options (see hopfield::retrieve).
   template <class Derived, class Update = asynchronous_update>
-    requires UpdatePolicy<Update, energy_type>
+  requires UpdatePolicy<Update, energy_type>
   auto retrieve(const Eigen::MatrixBase<Derived>& query, const retrieval_options& options = {},
                 const Update& update = {}) const {
     return hopfield::retrieve(energy_, update, query, options);

@@ -70,8 +70,10 @@ class modern_hopfield {
         energy_(keys, *options_.beta, streaming(options_)),
         values_(values.template cast<Scalar>()),
         hetero_(true) {
-    detail::require_size("modern_hopfield", "values", "cols (one value per key)", keys.cols(), values_.cols());
-    if (values_.rows() <= 0) detail::throw_invalid("modern_hopfield", "values", "at least one row", values_.rows());
+    detail::require_size("modern_hopfield", "values", "cols (one value per key)", keys.cols(),
+                         values_.cols());
+    if (values_.rows() <= 0)
+      detail::throw_invalid("modern_hopfield", "values", "at least one row", values_.rows());
     detail::require_finite("modern_hopfield", "values", values_);
   }
 
@@ -100,7 +102,8 @@ class modern_hopfield {
     if constexpr (Derived::ColsAtCompileTime == 1) {
       return energy_.energy(state.template cast<Scalar>());
     } else {
-      if (state.cols() != 1) detail::throw_invalid("modern_hopfield::energy", "state", "one column", state.cols());
+      if (state.cols() != 1)
+        detail::throw_invalid("modern_hopfield::energy", "state", "one column", state.cols());
       return energies(state)(0);
     }
   }
@@ -149,7 +152,8 @@ class modern_hopfield {
 
   /// retrieve with explicit engine options.
   template <class Derived>
-  [[nodiscard]] auto retrieve(const Eigen::MatrixBase<Derived>& queries, const retrieval_options& options) const {
+  [[nodiscard]] auto retrieve(const Eigen::MatrixBase<Derived>& queries,
+                              const retrieval_options& options) const {
     return hopfield::retrieve(energy_, cccp_update{}, queries.template cast<Scalar>(), options);
   }
 

@@ -56,7 +56,9 @@ bool within_tolerance(const A& next, const B& current, double tolerance) {
 /// sweep is not a fixed point there).
 template <class U>
 bool stops_when_unchanged(const U& update) {
-  if constexpr (requires { { update.stops_when_unchanged() } -> std::convertible_to<bool>; }) {
+  if constexpr (requires {
+                  { update.stops_when_unchanged() } -> std::convertible_to<bool>;
+                }) {
     return update.stops_when_unchanged();
   } else {
     return true;
@@ -68,8 +70,8 @@ inline constexpr index_t parallel_sweep_threshold = 4096;
 
 template <class E, class U>
 void run_sweeps(const E& energy, const U& update, Eigen::Ref<vector_t<scalar_of<E>>> state,
-                std::uint64_t stream, const retrieval_options& options,
-                typename E::context_type& ctx, sweep_workspace& ws, query_report<scalar_of<E>>& report) {
+                std::uint64_t stream, const retrieval_options& options, typename E::context_type& ctx,
+                sweep_workspace& ws, query_report<scalar_of<E>>& report) {
   ws.rng.seed(derive_seed(options.seed, stream));
   energy.init_context(ctx, state);
   if (options.record_trace) report.energy_trace.push_back(energy.energy(state));
@@ -114,7 +116,8 @@ void run_batch_steps(const E& energy, const U& update, Eigen::Ref<matrix_t<scala
   row_vector_t<Scalar> energies(count);
   if (options.record_trace) {
     batch_energies(energy, states, energies);
-    for (index_t j = 0; j < count; ++j) reports[static_cast<std::size_t>(j)].energy_trace.push_back(energies(j));
+    for (index_t j = 0; j < count; ++j)
+      reports[static_cast<std::size_t>(j)].energy_trace.push_back(energies(j));
   }
   for (index_t step = 1; step <= options.max_steps && !active.empty(); ++step) {
     const auto live = static_cast<index_t>(active.size());
@@ -157,10 +160,9 @@ void run_batch_steps(const E& energy, const U& update, Eigen::Ref<matrix_t<scala
 ///         entry (binary energies) or a non-finite entry (continuous energies), max_steps <= 0,
 ///         a negative tolerance, or an update policy that rejects its own settings.
 template <EnergyPolicy E, class U, class Derived>
-  requires UpdatePolicy<U, E>
-batch_retrieval_result<scalar_of<E>> retrieve_batch(const E& energy, const U& update,
-                                                    const Eigen::MatrixBase<Derived>& initial,
-                                                    const retrieval_options& options = {}) {
+requires UpdatePolicy<U, E> batch_retrieval_result<scalar_of<E>> retrieve_batch(
+    const E& energy, const U& update, const Eigen::MatrixBase<Derived>& initial,
+    const retrieval_options& options = {}) {
   using Scalar = scalar_of<E>;
   detail::validate_retrieval("retrieve", energy, update, initial, options);
   batch_retrieval_result<Scalar> result;
@@ -168,7 +170,8 @@ batch_retrieval_result<scalar_of<E>> retrieve_batch(const E& energy, const U& up
   result.reports.resize(static_cast<std::size_t>(initial.cols()));
   if constexpr (SweepUpdate<U, E>) {
     const index_t count = result.states.cols();
-    [[maybe_unused]] const bool parallel = count > 1 && count * energy.dimension() >= detail::parallel_sweep_threshold;
+    [[maybe_unused]] const bool parallel =
+        count > 1 && count * energy.dimension() >= detail::parallel_sweep_threshold;
 #if defined(_OPENMP)
 #pragma omp parallel if (parallel)
 #endif
@@ -179,8 +182,8 @@ batch_retrieval_result<scalar_of<E>> retrieve_batch(const E& energy, const U& up
 #pragma omp for schedule(dynamic)
 #endif
       for (index_t j = 0; j < count; ++j) {
-        detail::run_sweeps(energy, update, result.states.col(j), static_cast<std::uint64_t>(j), options,
-                           ctx, ws, result.reports[static_cast<std::size_t>(j)]);
+        detail::run_sweeps(energy, update, result.states.col(j), static_cast<std::uint64_t>(j), options, ctx,
+                           ws, result.reports[static_cast<std::size_t>(j)]);
       }
     }
   } else {
@@ -191,10 +194,9 @@ batch_retrieval_result<scalar_of<E>> retrieve_batch(const E& energy, const U& up
 
 /// One query: the same as column 0 of retrieve_batch, reported as a vector and a number.
 template <EnergyPolicy E, class U, class Derived>
-  requires UpdatePolicy<U, E>
-retrieval_result<scalar_of<E>> retrieve_one(const E& energy, const U& update,
-                                            const Eigen::MatrixBase<Derived>& initial,
-                                            const retrieval_options& options = {}) {
+requires UpdatePolicy<U, E> retrieval_result<scalar_of<E>> retrieve_one(
+    const E& energy, const U& update, const Eigen::MatrixBase<Derived>& initial,
+    const retrieval_options& options = {}) {
   auto batch = retrieve_batch(energy, update, initial, options);
   retrieval_result<scalar_of<E>> result;
   static_cast<query_report<scalar_of<E>>&>(result) = std::move(batch.reports.front());
@@ -204,7 +206,7 @@ retrieval_result<scalar_of<E>> retrieve_one(const E& energy, const U& update,
 
 /// retrieve_one for a vector, retrieve_batch for a matrix.
 template <EnergyPolicy E, class U, class Derived>
-  requires UpdatePolicy<U, E>
+requires UpdatePolicy<U, E>
 auto retrieve(const E& energy, const U& update, const Eigen::MatrixBase<Derived>& initial,
               const retrieval_options& options = {}) {
   if constexpr (Derived::ColsAtCompileTime == 1) {

@@ -10,8 +10,8 @@ namespace hopfield {
 struct asynchronous_update {
   /// One sweep over every neuron in a random order drawn from ws.rng. Returns the flips made.
   template <BinaryEnergyPolicy E>
-  index_t sweep(const E& energy, typename E::context_type& ctx,
-                Eigen::Ref<vector_t<scalar_of<E>>> state, sweep_workspace& ws) const {
+  index_t sweep(const E& energy, typename E::context_type& ctx, Eigen::Ref<vector_t<scalar_of<E>>> state,
+                sweep_workspace& ws) const {
     using Scalar = scalar_of<E>;
     random_permutation(ws.rng, energy.dimension(), ws.order);
     index_t flips = 0;

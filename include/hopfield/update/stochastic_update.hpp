@@ -36,8 +36,8 @@ struct stochastic_update {
 
   /// One sweep; returns the neurons that changed.
   template <BinaryEnergyPolicy E>
-  index_t sweep(const E& energy, typename E::context_type& ctx,
-                Eigen::Ref<vector_t<scalar_of<E>>> state, sweep_workspace& ws) const {
+  index_t sweep(const E& energy, typename E::context_type& ctx, Eigen::Ref<vector_t<scalar_of<E>>> state,
+                sweep_workspace& ws) const {
     random_permutation(ws.rng, energy.dimension(), ws.order);
     index_t flips = 0;
     for (const index_t i : ws.order) {
