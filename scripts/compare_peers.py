@@ -227,6 +227,9 @@ def row_id(row):
 
 
 def main():
+    # libgomp's idle threads spin at barriers; on a shared 2-core machine that turns every
+    # 2-thread region into a scheduler slice. Passive waiting is what a shared machine wants.
+    os.environ.setdefault("OMP_WAIT_POLICY", "passive")
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument("--min-time", type=float, default=0.1, help="Google Benchmark min time per repetition")
@@ -336,7 +339,8 @@ def render(result):
         f"({result['seconds'] / 60:.1f} min). Machine: {result['machine']}; numpy {numpy.__version__} "
         f"on OpenBLAS; PyTorch {'present' if result['torch'] else 'not installed'}. "
         f"`OPENBLAS_CORETYPE={result['openblas_coretype']}` (set by this machine: it selects OpenBLAS's "
-        "AVX2 kernels for numpy, PyTorch and the `HOPFIELD_USE_BLAS` build alike).",
+        "AVX2 kernels for numpy, PyTorch and the `HOPFIELD_USE_BLAS` build alike); "
+        f"`OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}`.",
         "",
         f"Method: {result['rounds']} interleaved rounds (the library's Google Benchmarks, then every peer "
         "at 1 and 2 threads, in turn); each figure is the median over rounds of a per-round median "
