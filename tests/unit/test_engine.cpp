@@ -78,6 +78,25 @@ TEST_CASE("engine: synchronous dynamics report a 2-cycle", "[engine]") {
   REQUIRE_FALSE(result.all_converged());
 }
 
+TEST_CASE("engine: batch traces from an energy's energies() equal per-state energies", "[engine]") {
+  const auto patterns = random_binary_patterns<double>(40, 5, 12);
+  const reference_energy<double> energy(hebbian_weights(patterns));
+  const auto start = corrupt(patterns, 0.25, 13);
+  matrix_t<double> states = start;
+  row_vector_t<double> batch(states.cols());
+  energy.energies(states, batch);
+  for (index_t j = 0; j < states.cols(); ++j) REQUIRE(batch(j) == Approx(energy.energy(states.col(j))));
+  retrieval_options options;
+  options.record_trace = true;
+  const auto result = retrieve(energy, synchronous_update{}, start, options);
+  for (index_t j = 0; j < start.cols(); ++j) {
+    const auto& report = result.reports[static_cast<std::size_t>(j)];
+    REQUIRE(report.energy_trace.front() == Approx(energy.energy(start.col(j))));
+    REQUIRE(report.energy_trace.back() == Approx(energy.energy(result.states.col(j))));
+    REQUIRE(report.energy == Approx(report.energy_trace.back()));
+  }
+}
+
 TEST_CASE("engine: step limit and stochastic dynamics are seeded", "[engine]") {
   const auto patterns = random_binary_patterns<double>(50, 5, 1);
   const reference_energy<double> energy(hebbian_weights(patterns));

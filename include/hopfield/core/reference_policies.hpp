@@ -46,6 +46,13 @@ class reference_energy {
   /// Required by BinaryEnergyPolicy: negate s_i and update the cache.
   void flip(context_type& /*ctx*/, Eigen::Ref<vector_t<Scalar>> s, index_t i) const { s(i) = -s(i); }
 
+  /// Optional: the energies of a batch of states (columns) in one pass; the engine uses it for
+  /// traces and final energies of batch updates, else it calls energy() per column.
+  void energies(const Eigen::Ref<const matrix_t<Scalar>>& states,
+                Eigen::Ref<row_vector_t<Scalar>> out) const {
+    out = Scalar(-0.5) * states.cwiseProduct(weights_ * states).colwise().sum();
+  }
+
   /// Optional (HasBatchGaps): every gap of a batch at once; only signs are read.
   void gaps(const Eigen::Ref<const matrix_t<Scalar>>& states, Eigen::Ref<matrix_t<Scalar>> out) const {
     out.noalias() = weights_ * states;
