@@ -1,5 +1,7 @@
 // Column-wise softmax and log-sum-exp against the unavoidable work (one Eigen exp pass over the
-// same data) and a naive scalar std::exp loop, in the same run. Float; elements per second.
+// same data) and a naive scalar std::exp loop, in the same run; a plain copy of the scores shows
+// where the exp pass itself is bound by memory rather than by the exponentials. Float; elements
+// per second. scripts/kernel_table.py turns a run into the table in docs/benchmarks.md.
 #include <benchmark/benchmark.h>
 
 #include <hopfield/kernels/logsumexp.hpp>
@@ -62,6 +64,19 @@ void bare_exp_pass(benchmark::State& state) {
   set_counters(state, rows, cols);
 }
 
+// The memory floor: read the scores, write as many floats.
+void bare_copy(benchmark::State& state) {
+  const index_t rows = state.range(0), cols = state.range(1);
+  const matrix z = scores(rows, cols);
+  matrix out(rows, cols);
+  for (auto _ : state) {
+    out = z;
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, rows, cols);
+}
+
 // What a user writes without thinking about it: scalar loops with std::exp.
 void naive_softmax(benchmark::State& state) {
   const index_t rows = state.range(0), cols = state.range(1);
@@ -98,4 +113,5 @@ void sizes(benchmark::internal::Benchmark* b) {
 BENCHMARK(column_softmax)->Apply(sizes);
 BENCHMARK(column_logsumexp)->Apply(sizes);
 BENCHMARK(bare_exp_pass)->Apply(sizes);
+BENCHMARK(bare_copy)->Apply(sizes);
 BENCHMARK(naive_softmax)->Apply(sizes);

@@ -112,29 +112,34 @@ struct stream_partial {
 };
 
 /// Folds one block's scores (m x B, overwritten by their weights) into the partial's (max, sum)
-/// and rescales acc; the caller then adds V_b times the weights.
+/// and rescales acc; the caller then adds V_b times the weights. The weights come out of the
+/// column kernel already against the merged max, so no extra pass rescales them.
 template <class Scalar>
 void fold_block_scores(stream_partial<Scalar>& p, Eigen::Map<matrix_t<Scalar>>& s, Scalar beta) {
   using wide = wide_t<Scalar>;
   const bool with_values = p.acc.rows() > 0;
-  for (index_t j = 0; j < s.cols(); ++j) {
-    Scalar* column = s.col(j).data();
-    const auto block = reduce_column(column, s.rows(), beta, column);
+  const auto merge = [&](index_t j, const column_stats<Scalar>& block) {
     if (std::isnan(block.max) || std::isnan(p.max(j))) {
       p.max(j) = std::numeric_limits<Scalar>::quiet_NaN();
       p.sum(j) = std::numeric_limits<wide>::quiet_NaN();
-      s.col(j).setZero();
-      continue;
+      return wide(0);  // the column is NaN already; its weights are cleared below
     }
     const Scalar a = std::max(p.max(j), block.max);
     const Scalar old_scale = shifted_weight(p.max(j), a, beta);
     const Scalar block_scale = shifted_weight(block.max, a, beta);
     p.sum(j) = p.sum(j) * static_cast<wide>(old_scale) + block.sum * static_cast<wide>(block_scale);
-    if (with_values) {
-      if (old_scale != Scalar(1)) p.acc.col(j) *= old_scale;
-      if (block_scale != Scalar(1)) s.col(j) *= block_scale;
-    }
+    if (with_values && old_scale != Scalar(1)) p.acc.col(j) *= old_scale;
     p.max(j) = a;
+    return static_cast<wide>(block_scale);
+  };
+  if (!with_values) {
+    reduce_columns<false>(s.data(), s.rows(), s.cols(), s.outerStride(), beta, s.data(), s.outerStride(),
+                          merge);
+    return;
+  }
+  reduce_columns<true>(s.data(), s.rows(), s.cols(), s.outerStride(), beta, s.data(), s.outerStride(), merge);
+  for (index_t j = 0; j < s.cols(); ++j) {
+    if (std::isnan(p.max(j))) s.col(j).setZero();  // NaN times 0 would still reach acc
   }
 }
 

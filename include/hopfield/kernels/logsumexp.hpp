@@ -27,10 +27,9 @@ void logsumexp_into(const Eigen::DenseBase<Derived>& scores, typename Derived::S
   detail::require_size("logsumexp_into", "out", "size", scores.cols(), out.size());
   // No copy for plain, mapped or column-block inputs; other expressions are evaluated once.
   const Eigen::Ref<const matrix_t<Scalar>> z(detail::as_matrix(scores));
-  for (index_t j = 0; j < z.cols(); ++j) {
-    const auto stats = detail::reduce_column(z.col(j).data(), z.rows(), beta, static_cast<Scalar*>(nullptr));
-    out(j) = detail::lse_from_stats(stats, beta);
-  }
+  detail::reduce_columns<false>(
+      z.data(), z.rows(), z.cols(), z.outerStride(), beta, static_cast<Scalar*>(nullptr), 0,
+      [&](index_t j, const auto& stats) { out(j) = detail::lse_from_stats(stats, beta); });
 }
 
 /// lse of a vector (scalar) or of each column of a matrix (row vector).

@@ -20,20 +20,6 @@
 
 namespace hopfield {
 
-namespace detail {
-template <class Scalar>
-void normalise_column(Scalar* weights, index_t n, const column_stats<Scalar>& stats) {
-  Eigen::Map<Eigen::Array<Scalar, Eigen::Dynamic, 1>> w(weights, n);
-  if (std::isnan(stats.max)) {
-    w.setConstant(std::numeric_limits<Scalar>::quiet_NaN());  // a NaN poisons its own column only
-  } else if (stats.sum > 0) {
-    w *= static_cast<Scalar>(1 / stats.sum);
-  } else {
-    w.setZero();  // a fully masked column weighs nothing
-  }
-}
-}  // namespace detail
-
 /// Column-wise softmax of `scores` written into `out` (same shape); `out` may be `scores` itself.
 template <class Derived>
 void softmax_into(const Eigen::DenseBase<Derived>& scores, typename Derived::Scalar beta,
@@ -44,10 +30,9 @@ void softmax_into(const Eigen::DenseBase<Derived>& scores, typename Derived::Sca
   detail::require_size("softmax_into", "out", "rows", scores.rows(), out.rows());
   detail::require_size("softmax_into", "out", "cols", scores.cols(), out.cols());
   const Eigen::Ref<const matrix_t<Scalar>> z(detail::as_matrix(scores));
-  for (index_t j = 0; j < z.cols(); ++j) {
-    const auto stats = detail::reduce_column(z.col(j).data(), z.rows(), beta, out.col(j).data());
-    detail::normalise_column(out.col(j).data(), z.rows(), stats);
-  }
+  detail::reduce_columns<true>(z.data(), z.rows(), z.cols(), z.outerStride(), beta, out.data(),
+                               out.outerStride(),
+                               [](index_t, const auto& stats) { return detail::softmax_scale(stats); });
 }
 
 /// Softmax of a vector, or of each column of a matrix.
@@ -60,8 +45,8 @@ auto softmax(const Eigen::DenseBase<Derived>& scores, typename Derived::Scalar b
   if constexpr (Derived::IsVectorAtCompileTime) {
     const Eigen::Ref<const vector_t<Scalar>> z(detail::as_matrix(scores));
     vector_t<Scalar> out(z.size());
-    const auto stats = detail::reduce_column(z.data(), z.size(), beta, out.data());
-    detail::normalise_column(out.data(), z.size(), stats);
+    detail::reduce_columns<true>(z.data(), z.size(), 1, z.size(), beta, out.data(), z.size(),
+                                 [](index_t, const auto& stats) { return detail::softmax_scale(stats); });
     return out;
   } else {
     matrix_t<Scalar> out(scores.rows(), scores.cols());

@@ -157,24 +157,31 @@ class softmax_partial {
       weights_.resize(scores.rows(), scores.cols());
     }
     const Eigen::Ref<const matrix_t<Scalar>> z(scores);
-    for (index_t j = 0; j < columns(); ++j) {
-      const auto block = detail::reduce_column(z.col(j).data(), z.rows(), beta_, weights_.col(j).data());
+    // The block's weights come out of the column kernel already against the merged max.
+    const auto merge = [&](index_t j, const detail::column_stats<Scalar>& block) {
       if (std::isnan(block.max) || std::isnan(max_(j))) {
         max_(j) = std::numeric_limits<Scalar>::quiet_NaN();
         sum_(j) = std::numeric_limits<wide>::quiet_NaN();
         acc_.col(j).setConstant(std::numeric_limits<Scalar>::quiet_NaN());
-        weights_.col(j).setZero();
-        continue;
+        return wide(0);
       }
       const Scalar a = std::max(max_(j), block.max);
       const Scalar old_scale = detail::shifted_weight(max_(j), a, beta_);
       const Scalar block_scale = detail::shifted_weight(block.max, a, beta_);
       sum_(j) = sum_(j) * static_cast<wide>(old_scale) + block.sum * static_cast<wide>(block_scale);
-      if (acc_.rows() > 0) {
-        acc_.col(j) *= old_scale;
-        weights_.col(j) *= block_scale;
-      }
+      if (acc_.rows() > 0) acc_.col(j) *= old_scale;
       max_(j) = a;
+      return static_cast<wide>(block_scale);
+    };
+    if (acc_.rows() == 0) {  // normalisers only: no weights to write
+      detail::reduce_columns<false>(z.data(), z.rows(), z.cols(), z.outerStride(), beta_, weights_.data(),
+                                    weights_.outerStride(), merge);
+      return;
+    }
+    detail::reduce_columns<true>(z.data(), z.rows(), z.cols(), z.outerStride(), beta_, weights_.data(),
+                                 weights_.outerStride(), merge);
+    for (index_t j = 0; j < columns(); ++j) {
+      if (std::isnan(max_(j))) weights_.col(j).setZero();
     }
   }
 

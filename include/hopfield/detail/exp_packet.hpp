@@ -1,0 +1,96 @@
+#pragma once
+/// @file The packet exponential of the column kernel. Its arguments are shifted exponents
+/// beta (z - shift) <= 0, so float needs neither the overflow clamp nor the general ldexp of
+/// Eigen's pexp: a Cody-Waite reduction x = m ln 2 + r, a degree-6 polynomial for exp(r) and one
+/// exact power-of-two scaling. On AVX-512 that is about half the instructions of Eigen's float
+/// pexp, and it is more accurate (<= 1.02 ulp over [-87.3, 0] against long double, where pexp reaches 1.25);
+/// results below float's smallest normal number round to subnormals (AVX-512) or flush to 0 (other ISAs),
+/// -inf gives exactly 0 and NaN stays NaN. double uses Eigen's pexp, with results below the
+/// smallest normal number flushed to 0 for the same reason.
+#include <type_traits>
+
+#include <Eigen/Core>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+namespace hopfield::detail {
+
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wignored-attributes"  // SIMD packet types as template arguments
+#endif
+
+/// exp(r) for |r| <= ln(2)/2 and the power of two m with x = m ln 2 + r.
+/// exp(r) = 1 + (r + r^2 p(r)): p is the degree-4 minimax fit of scripts/fit_exp_polynomial.py
+/// (relative error 3.8e-9 with float coefficients), evaluated in Estrin form (five FMAs); adding
+/// the 1 last keeps the low bits of r.
+template <class Packet>
+Packet exp_reduced_float(const Packet& x, Packet& m) {
+  namespace in = Eigen::internal;
+  m = in::pfloor(in::pmadd(x, in::pset1<Packet>(1.44269504088896341f), in::pset1<Packet>(0.5f)));
+  // ln 2 in two parts; the first has 9 significant bits, so m * part is exact.
+  Packet r = in::pmadd(m, in::pset1<Packet>(-0.693359375f), x);
+  r = in::pmadd(m, in::pset1<Packet>(2.12194440e-4f), r);
+  const Packet r2 = in::pmul(r, r);
+  const Packet low = in::pmadd(in::pset1<Packet>(1.6666521132e-01f), r, in::pset1<Packet>(4.9999994040e-01f));
+  Packet high = in::pmadd(in::pset1<Packet>(8.3687100559e-03f), r, in::pset1<Packet>(4.1668388993e-02f));
+  high = in::pmadd(in::pset1<Packet>(1.3814612757e-03f), r2, high);
+  const Packet p = in::pmadd(high, r2, low);
+  return in::padd(in::pmadd(p, r2, r), in::pset1<Packet>(1.0f));
+}
+
+/// Portable float version: 2^m built from its exponent bits. Clamping at -88 keeps m >= -127,
+/// whose biased exponent 0 makes the scale exactly +0.
+template <class Packet>
+Packet exp_shifted_float_portable(const Packet& x) {
+  namespace in = Eigen::internal;
+  using integer_packet = typename in::unpacket_traits<Packet>::integer_packet;
+  Packet m;
+  const Packet y = exp_reduced_float(in::pmax(x, in::pset1<Packet>(-88.0f)), m);
+  const integer_packet biased =
+      in::padd(in::pcast<Packet, integer_packet>(m), in::pset1<integer_packet>(127));
+  return in::pmul(y, in::preinterpret<Packet>(in::plogical_shift_left<23>(biased)));
+}
+
+#if defined(__AVX512F__)
+/// AVX-512 version: vscalefps multiplies by 2^m in one instruction and rounds gradual underflow
+/// correctly; below -112 the result is 0 for every reduced y.
+inline Eigen::internal::Packet16f exp_shifted_float_avx512(const Eigen::internal::Packet16f& x) {
+  namespace in = Eigen::internal;
+  in::Packet16f m;
+  const in::Packet16f y = exp_reduced_float(in::pmax(x, in::pset1<in::Packet16f>(-112.0f)), m);
+  return _mm512_scalef_ps(y, m);
+}
+#endif
+
+/// exp of a packet of shifted exponents x <= 0 (any value is safe; accuracy is promised for
+/// x <= 0).
+template <class Packet>
+Packet exp_shifted(const Packet& x) {
+  namespace in = Eigen::internal;
+  if constexpr (std::is_same_v<typename in::unpacket_traits<Packet>::type, float>) {
+#if defined(__AVX512F__)
+    if constexpr (std::is_same_v<Packet, in::Packet16f>)
+      return exp_shifted_float_avx512(x);
+    else
+      return exp_shifted_float_portable(x);
+#else
+    return exp_shifted_float_portable(x);
+#endif
+  } else {
+    // Eigen's pexp stops at exp(-709.78) ~ 1e-308 for any lower argument; a weight that small
+    // must be 0 so that -inf entries weigh exactly nothing. The cut lies just below
+    // log(smallest normal) = -708.3964, so only subnormal results are flushed.
+    using scalar = typename in::unpacket_traits<Packet>::type;
+    const Packet below_normal = in::pcmp_lt(x, in::pset1<Packet>(scalar(-708.397)));
+    return in::pandnot(in::pexp(x), below_normal);
+  }
+}
+
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+}  // namespace hopfield::detail
