@@ -112,7 +112,8 @@ TEMPLATE_TEST_CASE("structured columns match long double, alone and side by side
       const matrix_t<TestType> together = hopfield::softmax(z, beta);
       REQUIRE((together.array() == one_by_one.array()).all());
       REQUIRE((hopfield::logsumexp(z, beta).array() == lse_one_by_one.array()).all());
-      // In place, and from a strided block of a larger matrix, too.
+      // In place (the look-ahead reads each block before it is overwritten), and from a strided
+      // block of a larger matrix, too.
       matrix_t<TestType> in_place = z;
       hopfield::softmax_into(in_place, beta, in_place);
       REQUIRE((in_place.array() == one_by_one.array()).all());
@@ -172,7 +173,7 @@ TEMPLATE_TEST_CASE("masked prefixes, late infinities and NaN stay in their own c
   constexpr TestType nan = std::numeric_limits<TestType>::quiet_NaN();
   const index_t rows = 5000;  // three blocks, the last one ragged
   const vector_t<TestType> base = patterns<TestType>(rows, 3)[0].z;
-  matrix_t<TestType> z(rows, 6);
+  matrix_t<TestType> z(rows, 7);
   z.col(0) = base;
   z.col(0).head(4500).setConstant(-inf);  // masked past the first two blocks
   z.col(1) = base;
@@ -185,6 +186,8 @@ TEMPLATE_TEST_CASE("masked prefixes, late infinities and NaN stay in their own c
   z.col(4)(10) = nan;  // NaN first, +inf later: NaN wins
   z.col(4)(3000) = inf;
   z.col(5) = base;
+  z.col(6) = base;
+  z.col(6)(4999) = inf;  // found in the last block, after column 5 was partly finished in passing
   for (const TestType beta : {TestType(1), TestType(2.5)}) {
     const matrix_t<TestType> p = hopfield::softmax(z, beta);
     const row_vector_t<TestType> lse = hopfield::logsumexp(z, beta);
@@ -205,8 +208,12 @@ TEMPLATE_TEST_CASE("masked prefixes, late infinities and NaN stay in their own c
     // Column 3: fully masked gives -inf and zeros.
     REQUIRE(lse(3) == -inf);
     REQUIRE((p.col(3).array() == 0).all());
-    // Column 5, after all that, is untouched.
+    // Column 5, after all that, is untouched, and finished exactly once although column 6 met
+    // its +inf only after scaling most of column 5 in passing.
     require_matches_reference<TestType>(base, beta, p.col(5), lse(5));
+    REQUIRE(lse(6) == inf);
+    REQUIRE(p(4999, 6) == 1);
+    REQUIRE(p.col(6).sum() == 1);
   }
 }
 

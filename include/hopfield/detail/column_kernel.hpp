@@ -354,15 +354,14 @@ struct pending_scale {
         scale * std::exp(static_cast<wide>(beta) * (static_cast<wide>(shift) - static_cast<wide>(max))));
   }
 
-  /// Applies every block's factor in one plain pass (blocks already at the max with scale 1 are
-  /// left alone).
-  void apply(index_t n) const {
+  /// Applies every block's factor to entries [from, n) in one plain pass (blocks already at the
+  /// max with scale 1 are left alone).
+  void apply(index_t n, index_t from = 0) const {
     for (index_t b = 0; b < shifts.count; ++b) {
       const Scalar f = factor(b);
-      if (f != Scalar(1)) {
-        const index_t start = b * shifts.length;
-        scale_entries(weights + start, std::min(shifts.length, n - start), f);
-      }
+      const index_t start = std::max(b * shifts.length, from);
+      const index_t end = std::min((b + 1) * shifts.length, n);
+      if (f != Scalar(1) && start < end) scale_entries(weights + start, end - start, f);
     }
   }
 };
@@ -390,8 +389,8 @@ column_stats<Scalar> reduce_column_ahead(const Scalar* z, index_t n, Scalar beta
     const Scalar* ahead = last ? next : z + start + length;
     const index_t ahead_n = last ? next_n : std::min(length, n - start - length);
     if (top == std::numeric_limits<Scalar>::infinity()) {
-      if (trails) {
-        trailing->apply(n);
+      if (trails) {  // the blocks before this one were finished in passing already
+        trailing->apply(n, start);
         trailing->weights = nullptr;
       }
       next_top = block_max(next, next_n);
