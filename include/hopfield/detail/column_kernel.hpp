@@ -6,9 +6,10 @@
 /// block against max(running max, the block's own max) also reads the *next* block (in this
 /// column or the next one) and takes its max, so every block's max is known before its
 /// exponentials run and only the very first block of a call is read twice. Each written block
-/// remembers the shift it was computed with; one final pass brings every weight to the column's
-/// max (and, for softmax, divides by the sum). Writing in place is safe: the look-ahead reads a
-/// block before it is overwritten.
+/// remembers the shift it was computed with; once the column's max and sum are known, its
+/// weights are brought to the max (and, for softmax, divided by the sum) inside the next column's
+/// exponential loop, and the last column in one plain pass. Writing in place is safe: the
+/// look-ahead reads a block before it is overwritten.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -155,12 +156,12 @@ wide_t<Scalar> lane_sum(const Packet& total, const Packet& lost) {
   namespace in = Eigen::internal;
 #if defined(__AVX512F__)
   if constexpr (std::is_same_v<Packet, in::Packet16f>) {  // widen both halves, reduce in double
-    const auto half = [](const Packet& p, int upper) {
-      return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(p), upper)));
+    const auto upper_half = [](const Packet& p) {
+      return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(p), 1)));
     };
     const __m512d low = _mm512_sub_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(total)),
                                       _mm512_cvtps_pd(_mm512_castps512_ps256(lost)));
-    const __m512d high = _mm512_sub_pd(half(total, 1), half(lost, 1));
+    const __m512d high = _mm512_sub_pd(upper_half(total), upper_half(lost));
     return _mm512_reduce_add_pd(_mm512_add_pd(low, high));
   }
 #endif
