@@ -8,17 +8,20 @@
 /// exponentials run and only the very first block of a call is read twice. Each written block
 /// remembers the shift it was computed with; once the column's max and sum are known, its
 /// weights are brought to the max (and, for softmax, divided by the sum) inside the next column's
-/// exponential loop, and the last column in one plain pass. Writing in place is safe: the
+/// exponential loop, and the last column in one plain pass. Columns far larger than the caches
+/// are written with streaming stores (stream_column_bytes). Writing in place is safe: the
 /// look-ahead reads a block before it is overwritten.
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 
 #include <Eigen/Core>
 
-#if defined(__AVX512F__)
+#if defined(__SSE2__)
 #include <immintrin.h>
 #endif
 
@@ -52,6 +55,14 @@ inline index_t block_length_for(index_t n) {
   const index_t even = (n + max_column_blocks - 1) / max_column_blocks;
   return (even + 63) / 64 * 64;
 }
+
+/// Columns of at least this many bytes are written with non-temporal (streaming) stores: their
+/// weights leave the caches before the next column comes back to normalise them, so the read for
+/// ownership a plain store costs is pure waste (a fifth of the memory traffic). The last column,
+/// normalised by a pass right behind its own, streams only when it is far larger than the caches.
+/// Both measured on the development machine (docs/benchmarks.md, "Kernels").
+inline constexpr std::size_t stream_column_bytes = std::size_t{1} << 20;
+inline constexpr std::size_t stream_last_column_bytes = std::size_t{6} << 20;
 
 /// Shifted-exponential weight of one entry given the column's max, with the special cases
 /// spelled out: an all -inf column weighs nothing, a +inf max keeps only the +inf entries.
@@ -109,6 +120,34 @@ void store_ragged(Scalar* to, const Packet& values, index_t count) {
   std::copy(lanes.begin(), lanes.begin() + count, to);
 }
 
+/// Whether `to` is aligned for the streaming store of a Packet.
+template <class Packet, class Scalar>
+bool stream_aligned(const Scalar* to) {
+  constexpr auto bytes =
+      sizeof(Scalar) * static_cast<std::size_t>(Eigen::internal::unpacket_traits<Packet>::size);
+  return reinterpret_cast<std::uintptr_t>(to) % bytes == 0;
+}
+
+/// A non-temporal store of a whole packet to an address stream_aligned() accepts, where the
+/// instruction set has one; a plain store elsewhere.
+template <class Packet, class Scalar>
+void store_streaming(Scalar* to, const Packet& values) {
+  namespace in = Eigen::internal;
+#if defined(__AVX512F__)
+  if constexpr (std::is_same_v<Packet, in::Packet16f>) return _mm512_stream_ps(to, values);
+  if constexpr (std::is_same_v<Packet, in::Packet8d>) return _mm512_stream_pd(to, values);
+#endif
+#if defined(__AVX__)
+  if constexpr (std::is_same_v<Packet, in::Packet8f>) return _mm256_stream_ps(to, values);
+  if constexpr (std::is_same_v<Packet, in::Packet4d>) return _mm256_stream_pd(to, values);
+#endif
+#if defined(__SSE2__)
+  if constexpr (std::is_same_v<Packet, in::Packet4f>) return _mm_stream_ps(to, values);
+  if constexpr (std::is_same_v<Packet, in::Packet2d>) return _mm_stream_pd(to, values);
+#endif
+  in::pstoreu(to, values);
+}
+
 /// Largest entry of z[0, n), -inf when empty. Four packet accumulators keep the loads flowing;
 /// a NaN may be skipped here (the exponential sums catch it).
 template <class Scalar>
@@ -148,6 +187,7 @@ struct block_task {
   index_t ahead_n;
   Scalar* trail = nullptr;  // n finished weights of the previous column, scaled in passing
   Scalar trail_factor = 1;
+  bool stream = false;  // write `out` with streaming stores (aligned for them)
 };
 
 /// sum over lanes of (total - lost), in the wide type.
@@ -224,8 +264,13 @@ wide_t<Scalar> packet_exp_block(const block_task<Scalar>& task, Scalar& ahead_ma
     const packet e0 = weight(in::ploadu<packet>(z + at));
     const packet e1 = weight(in::ploadu<packet>(z + at + width));
     if constexpr (Write) {
-      in::pstoreu(out + at, e0);
-      in::pstoreu(out + at + width, e1);
+      if (task.stream) {
+        store_streaming(out + at, e0);
+        store_streaming(out + at + width, e1);
+      } else {
+        in::pstoreu(out + at, e0);
+        in::pstoreu(out + at + width, e1);
+      }
     }
     scale_trail(at);
     scale_trail(at + width);
@@ -376,7 +421,8 @@ struct pending_scale {
 template <bool Write, class Scalar>
 column_stats<Scalar> reduce_column_ahead(const Scalar* z, index_t n, Scalar beta, Scalar* weights,
                                          block_shifts<Scalar>* shifts, Scalar top, const Scalar* next,
-                                         index_t next_n, Scalar& next_top, pending_scale<Scalar>* trailing) {
+                                         index_t next_n, Scalar& next_top, pending_scale<Scalar>* trailing,
+                                         bool stream) {
   using wide = wide_t<Scalar>;
   constexpr Scalar lowest = -std::numeric_limits<Scalar>::infinity();
   const index_t length = block_length_for(n);
@@ -399,6 +445,7 @@ column_stats<Scalar> reduce_column_ahead(const Scalar* z, index_t n, Scalar beta
     }
     const Scalar shift = std::max(reference, top);
     block_task<Scalar> task{z + start, len, beta, shift, Write ? weights + start : weights, ahead, ahead_n};
+    task.stream = stream;
     if (trails) {
       task.trail = trailing->weights + start;
       task.trail_factor = trailing->factor(block);
@@ -446,6 +493,19 @@ wide_t<Scalar> softmax_scale(const column_stats<Scalar>& stats) {
   return stats.sum > 0 ? wide(1) / stats.sum : wide(0);
 }
 
+/// Whether a column's weights go out with streaming stores (see stream_column_bytes).
+template <class Scalar>
+bool streams_column(const Scalar* weights, index_t rows, bool last) {
+  if constexpr (packet_kernel<Scalar>) {
+    using packet = typename Eigen::internal::packet_traits<Scalar>::type;
+    const auto bytes = static_cast<std::size_t>(rows) * sizeof(Scalar);
+    return bytes >= (last ? stream_last_column_bytes : stream_column_bytes) &&
+           stream_aligned<packet>(weights);
+  } else {
+    return false;
+  }
+}
+
 /// Reduces every column of z (rows x cols, column j at z + j * z_stride), calling
 /// `finish(j, stats)` as soon as column j is reduced. When Write, the weights of column j go to
 /// weights + j * weights_stride (which may be z itself, with the same stride) and end up as
@@ -459,6 +519,7 @@ void reduce_columns(const Scalar* z, index_t rows, index_t cols, index_t z_strid
   const index_t first_length = std::min(block_length_for(rows), rows);
   pending_scale<Scalar> pending[2];  // the column being written, and the previous one
   Scalar top = block_max(z, first_length);
+  bool streamed = false;
   for (index_t j = 0; j < cols; ++j) {
     const bool last = j + 1 == cols;
     const Scalar* next = last ? z : z + (j + 1) * z_stride;  // read 0 entries of it when last
@@ -466,9 +527,11 @@ void reduce_columns(const Scalar* z, index_t rows, index_t cols, index_t z_strid
     pending_scale<Scalar>& previous = pending[(j + 1) % 2];
     Scalar* column_weights = Write ? weights + j * weights_stride : weights;
     Scalar next_top = 0;
+    const bool stream = Write && streams_column(column_weights, rows, last);
+    streamed = streamed || stream;
     const auto stats =
         reduce_column_ahead<Write>(z + j * z_stride, rows, beta, column_weights, &current.shifts, top, next,
-                                   last ? 0 : first_length, next_top, &previous);
+                                   last ? 0 : first_length, next_top, &previous, stream);
     top = next_top;
     if constexpr (Write) {
       current.weights = column_weights;
@@ -482,6 +545,11 @@ void reduce_columns(const Scalar* z, index_t rows, index_t cols, index_t z_strid
   if constexpr (Write) {
     if (pending[(cols - 1) % 2].weights != nullptr) pending[(cols - 1) % 2].apply(rows);
   }
+#if defined(__SSE2__)
+  if (streamed) _mm_sfence();  // order the streaming stores before whatever the caller does next
+#else
+  static_cast<void>(streamed);
+#endif
 }
 
 /// Reduces one contiguous column; when `weights` is non-null, writes the unnormalised shifted

@@ -3,10 +3,14 @@
 /// beta (z - shift) <= 0, so float needs neither the overflow clamp nor the general ldexp of
 /// Eigen's pexp: a Cody-Waite reduction x = m ln 2 + r, a degree-6 polynomial for exp(r) and one
 /// exact power-of-two scaling. On AVX-512 that is about half the instructions of Eigen's float
-/// pexp, and it is more accurate (<= 1.02 ulp over [-87.3, 0] against long double, where pexp reaches 1.25);
-/// results below float's smallest normal number round to subnormals (AVX-512) or flush to 0 (other ISAs),
-/// -inf gives exactly 0 and NaN stays NaN. double uses Eigen's pexp, with results below the
-/// smallest normal number flushed to 0 for the same reason.
+/// pexp, and it is more accurate (<= 1.02 ulp over [-87.3, 0] against long double, where pexp
+/// reaches 1.25). -inf gives exactly 0 and NaN stays NaN. double uses Eigen's pexp.
+///
+/// No result is ever subnormal: below the smallest normal number (x < log(min), -87.34 in float,
+/// -708.40 in double) the result is exactly 0, and no intermediate is subnormal either. On Intel
+/// cores a subnormal result costs a microcode assist of a hundred cycles or more; the masked lanes
+/// that pad every ragged block end with -inf hit it once per column, which doubled the time of a
+/// 1000-row softmax there.
 #include <type_traits>
 
 #include <Eigen/Core>
@@ -41,27 +45,38 @@ Packet exp_reduced_float(const Packet& x, Packet& m) {
   return in::padd(in::pmadd(p, r2, r), in::pset1<Packet>(1.0f));
 }
 
-/// Portable float version: 2^m built from its exponent bits. Clamping at -88 keeps m >= -127,
-/// whose biased exponent 0 makes the scale exactly +0.
+/// log of the smallest normal float, rounded up: every x >= this has a normal exp(x).
+inline constexpr float log_smallest_normal_float = -87.3365402f;
+/// The same for double.
+inline constexpr double log_smallest_normal_double = -708.3964185322641;
+
+/// Portable float version: 2^m built from its exponent bits. The clamp keeps m >= -126 (a normal
+/// scale, and y >= 1 when m = -126), and entries below it are zeroed afterwards.
 template <class Packet>
 Packet exp_shifted_float_portable(const Packet& x) {
   namespace in = Eigen::internal;
   using integer_packet = typename in::unpacket_traits<Packet>::integer_packet;
+  const Packet lowest = in::pset1<Packet>(log_smallest_normal_float);
   Packet m;
-  const Packet y = exp_reduced_float(in::pmax(x, in::pset1<Packet>(-88.0f)), m);
+  const Packet y = exp_reduced_float(in::pmax(x, lowest), m);
   const integer_packet biased =
       in::padd(in::pcast<Packet, integer_packet>(m), in::pset1<integer_packet>(127));
-  return in::pmul(y, in::preinterpret<Packet>(in::plogical_shift_left<23>(biased)));
+  const Packet scaled = in::pmul(y, in::preinterpret<Packet>(in::plogical_shift_left<23>(biased)));
+  return in::pandnot(scaled, in::pcmp_lt(x, lowest));
 }
 
 #if defined(__AVX512F__)
-/// AVX-512 version: vscalefps multiplies by 2^m in one instruction and rounds gradual underflow
-/// correctly; below -112 the result is 0 for every reduced y.
+/// AVX-512 version: vscalefps multiplies by 2^m in one instruction; its zero-masking drops the
+/// lanes below the smallest normal without computing them (NaN compares unordered and is kept).
+/// Those lanes need no clamp: whatever their reduction gives (infinities, NaN) is discarded, and
+/// only subnormals, which it cannot produce there, would cost an assist.
 inline Eigen::internal::Packet16f exp_shifted_float_avx512(const Eigen::internal::Packet16f& x) {
   namespace in = Eigen::internal;
   in::Packet16f m;
-  const in::Packet16f y = exp_reduced_float(in::pmax(x, in::pset1<in::Packet16f>(-112.0f)), m);
-  return _mm512_scalef_ps(y, m);
+  const in::Packet16f y = exp_reduced_float(x, m);
+  const __mmask16 normal =
+      _mm512_cmp_ps_mask(x, in::pset1<in::Packet16f>(log_smallest_normal_float), _CMP_NLT_UQ);
+  return _mm512_maskz_scalef_ps(normal, y, m);
 }
 #endif
 
@@ -80,12 +95,11 @@ Packet exp_shifted(const Packet& x) {
     return exp_shifted_float_portable(x);
 #endif
   } else {
-    // Eigen's pexp stops at exp(-709.78) ~ 1e-308 for any lower argument; a weight that small
-    // must be 0 so that -inf entries weigh exactly nothing. The cut lies just below
-    // log(smallest normal) = -708.3964, so only subnormal results are flushed.
+    // Eigen's pexp gives 1e-308 rather than 0 for -inf, and its subnormal results cost assists:
+    // clamp, then zero what lies below the smallest normal.
     using scalar = typename in::unpacket_traits<Packet>::type;
-    const Packet below_normal = in::pcmp_lt(x, in::pset1<Packet>(scalar(-708.397)));
-    return in::pandnot(in::pexp(x), below_normal);
+    const Packet lowest = in::pset1<Packet>(scalar(log_smallest_normal_double));
+    return in::pandnot(in::pexp(in::pmax(x, lowest)), in::pcmp_lt(x, lowest));
   }
 }
 
