@@ -27,6 +27,7 @@
 
 #include "hopfield/core/types.hpp"
 #include "hopfield/detail/column_kernel.hpp"
+#include "hopfield/detail/partial_merge.hpp"
 #include "hopfield/detail/wide.hpp"
 
 namespace hopfield::detail {
@@ -116,21 +117,11 @@ struct stream_partial {
 /// column kernel already against the merged max, so no extra pass rescales them.
 template <class Scalar>
 void fold_block_scores(stream_partial<Scalar>& p, Eigen::Map<matrix_t<Scalar>>& s, Scalar beta) {
-  using wide = wide_t<Scalar>;
   const bool with_values = p.acc.rows() > 0;
   const auto merge = [&](index_t j, const column_stats<Scalar>& block) {
-    if (std::isnan(block.max) || std::isnan(p.max(j))) {
-      p.max(j) = std::numeric_limits<Scalar>::quiet_NaN();
-      p.sum(j) = std::numeric_limits<wide>::quiet_NaN();
-      return wide(0);  // the column is NaN already; its weights are cleared below
-    }
-    const Scalar a = std::max(p.max(j), block.max);
-    const Scalar old_scale = shifted_weight(p.max(j), a, beta);
-    const Scalar block_scale = shifted_weight(block.max, a, beta);
-    p.sum(j) = p.sum(j) * static_cast<wide>(old_scale) + block.sum * static_cast<wide>(block_scale);
-    if (with_values && old_scale != Scalar(1)) p.acc.col(j) *= old_scale;
-    p.max(j) = a;
-    return static_cast<wide>(block_scale);
+    const auto scales = merge_column(p.max(j), p.sum(j), block.max, block.sum, beta);
+    if (with_values && scales.mine != Scalar(1)) p.acc.col(j) *= scales.mine;
+    return static_cast<wide_t<Scalar>>(scales.theirs);  // NaN for a NaN column: cleared below
   };
   if (!with_values) {
     reduce_columns<false>(s.data(), s.rows(), s.cols(), s.outerStride(), beta, s.data(), s.outerStride(),
@@ -146,19 +137,10 @@ void fold_block_scores(stream_partial<Scalar>& p, Eigen::Map<matrix_t<Scalar>>& 
 /// Exact merge of `other` (other blocks, same columns) into `into`.
 template <class Scalar>
 void merge_partials(stream_partial<Scalar>& into, const stream_partial<Scalar>& other, Scalar beta) {
-  using wide = wide_t<Scalar>;
   for (index_t j = 0; j < into.max.size(); ++j) {
-    if (std::isnan(into.max(j)) || std::isnan(other.max(j))) {
-      into.max(j) = std::numeric_limits<Scalar>::quiet_NaN();
-      into.sum(j) = std::numeric_limits<wide>::quiet_NaN();
-      continue;
-    }
-    const Scalar a = std::max(into.max(j), other.max(j));
-    const Scalar mine = shifted_weight(into.max(j), a, beta);
-    const Scalar theirs = shifted_weight(other.max(j), a, beta);
-    into.sum(j) = into.sum(j) * static_cast<wide>(mine) + other.sum(j) * static_cast<wide>(theirs);
-    if (into.acc.rows() > 0) into.acc.col(j) = into.acc.col(j) * mine + other.acc.col(j) * theirs;
-    into.max(j) = a;
+    const auto scales = merge_column(into.max(j), into.sum(j), other.max(j), other.sum(j), beta);
+    if (into.acc.rows() > 0)
+      into.acc.col(j) = into.acc.col(j) * scales.mine + other.acc.col(j) * scales.theirs;
   }
 }
 

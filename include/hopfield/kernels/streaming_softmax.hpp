@@ -17,6 +17,7 @@
 #include "hopfield/core/types.hpp"
 #include "hopfield/core/validation.hpp"
 #include "hopfield/detail/column_kernel.hpp"
+#include "hopfield/detail/partial_merge.hpp"
 #include "hopfield/detail/wide.hpp"
 
 namespace hopfield {
@@ -76,18 +77,8 @@ class softmax_partial {
     if (other.beta_ != beta_)
       detail::throw_invalid("softmax_partial::merge", "other.beta", detail::describe(beta_), other.beta_);
     for (index_t j = 0; j < columns(); ++j) {
-      const Scalar a = std::max(max_(j), other.max_(j));
-      if (std::isnan(max_(j)) || std::isnan(other.max_(j))) {
-        max_(j) = std::numeric_limits<Scalar>::quiet_NaN();
-        sum_(j) = std::numeric_limits<wide>::quiet_NaN();
-        acc_.col(j).setConstant(std::numeric_limits<Scalar>::quiet_NaN());
-        continue;
-      }
-      const Scalar mine = detail::shifted_weight(max_(j), a, beta_);
-      const Scalar theirs = detail::shifted_weight(other.max_(j), a, beta_);
-      sum_(j) = sum_(j) * static_cast<wide>(mine) + other.sum_(j) * static_cast<wide>(theirs);
-      acc_.col(j) = acc_.col(j) * mine + other.acc_.col(j) * theirs;
-      max_(j) = a;
+      const auto scales = detail::merge_column(max_(j), sum_(j), other.max_(j), other.sum_(j), beta_);
+      acc_.col(j) = acc_.col(j) * scales.mine + other.acc_.col(j) * scales.theirs;  // NaN factors poison it
     }
   }
 
@@ -159,19 +150,9 @@ class softmax_partial {
     const Eigen::Ref<const matrix_t<Scalar>> z(scores);
     // The block's weights come out of the column kernel already against the merged max.
     const auto merge = [&](index_t j, const detail::column_stats<Scalar>& block) {
-      if (std::isnan(block.max) || std::isnan(max_(j))) {
-        max_(j) = std::numeric_limits<Scalar>::quiet_NaN();
-        sum_(j) = std::numeric_limits<wide>::quiet_NaN();
-        acc_.col(j).setConstant(std::numeric_limits<Scalar>::quiet_NaN());
-        return wide(0);
-      }
-      const Scalar a = std::max(max_(j), block.max);
-      const Scalar old_scale = detail::shifted_weight(max_(j), a, beta_);
-      const Scalar block_scale = detail::shifted_weight(block.max, a, beta_);
-      sum_(j) = sum_(j) * static_cast<wide>(old_scale) + block.sum * static_cast<wide>(block_scale);
-      if (acc_.rows() > 0) acc_.col(j) *= old_scale;
-      max_(j) = a;
-      return static_cast<wide>(block_scale);
+      const auto scales = detail::merge_column(max_(j), sum_(j), block.max, block.sum, beta_);
+      if (acc_.rows() > 0 && scales.mine != Scalar(1)) acc_.col(j) *= scales.mine;  // NaN poisons it
+      return static_cast<wide>(scales.theirs);
     };
     if (acc_.rows() == 0) {  // normalisers only: no weights to write
       detail::reduce_columns<false>(z.data(), z.rows(), z.cols(), z.outerStride(), beta_, weights_.data(),
