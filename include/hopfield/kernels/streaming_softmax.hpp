@@ -144,19 +144,20 @@ class softmax_partial {
   template <class ScoresDerived>
   void fold_scores(const Eigen::MatrixBase<ScoresDerived>& scores) {
     detail::require_size("softmax_partial::fold", "scores", "cols", columns(), scores.cols());
-    if (weights_.rows() != scores.rows() || weights_.cols() != scores.cols()) {
+    const bool with_values = acc_.rows() > 0;  // normalisers only need no weights at all
+    if (with_values && (weights_.rows() != scores.rows() || weights_.cols() != scores.cols())) {
       weights_.resize(scores.rows(), scores.cols());
     }
     const Eigen::Ref<const matrix_t<Scalar>> z(scores);
     // The block's weights come out of the column kernel already against the merged max.
     const auto merge = [&](index_t j, const detail::column_stats<Scalar>& block) {
       const auto scales = detail::merge_column(max_(j), sum_(j), block.max, block.sum, beta_);
-      if (acc_.rows() > 0 && scales.mine != Scalar(1)) acc_.col(j) *= scales.mine;  // NaN poisons it
+      if (with_values && scales.mine != Scalar(1)) acc_.col(j) *= scales.mine;  // NaN poisons it
       return static_cast<wide>(scales.theirs);
     };
-    if (acc_.rows() == 0) {  // normalisers only: no weights to write
-      detail::reduce_columns<false>(z.data(), z.rows(), z.cols(), z.outerStride(), beta_, weights_.data(),
-                                    weights_.outerStride(), merge);
+    if (!with_values) {
+      detail::reduce_columns<false>(z.data(), z.rows(), z.cols(), z.outerStride(), beta_,
+                                    static_cast<Scalar*>(nullptr), 0, merge);
       return;
     }
     detail::reduce_columns<true>(z.data(), z.rows(), z.cols(), z.outerStride(), beta_, weights_.data(),
