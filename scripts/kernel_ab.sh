@@ -20,7 +20,7 @@ g++ "${flags[@]}" -I"$work/a/include" -DKERNEL_AB_VARIANT=a -Dhopfield=hopfield_
   -c "$root/scripts/kernel_ab/variant.cpp" -o "$work/a.o"
 g++ "${flags[@]}" -I"$root/include" -DKERNEL_AB_VARIANT=b -Dhopfield=hopfield_kernel_ab_b \
   -c "$root/scripts/kernel_ab/variant.cpp" -o "$work/b.o"
-g++ "${flags[@]}" -I"$root/include" -c "$root/scripts/kernel_ab/harness.cpp" -o "$work/harness.o"
+g++ "${flags[@]}" -I"$root/include" -I"$root/bench" -c "$root/scripts/kernel_ab/harness.cpp" -o "$work/harness.o"
 g++ "$work/harness.o" "$work/a.o" "$work/b.o" -o "$work/harness"
 echo "a = $rev ($(git -C "$root" rev-parse --short "$rev")), b = working tree; fastest of 60 interleaved rounds"
 "$work/harness" "$@"

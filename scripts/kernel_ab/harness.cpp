@@ -4,31 +4,15 @@
 // Arguments: triples "rows stride cols". Built and run by scripts/kernel_ab.sh.
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
 #include <Eigen/Core>
 
-#include <hopfield/detail/exp_packet.hpp>
+#include "own_exp_pass.hpp"  // bench/
 
 void softmax_a(const float* z, float* out, long rows, long cols, long stride);
 void softmax_b(const float* z, float* out, long rows, long cols, long stride);
-
-namespace {
-
-void own_exp_pass(const float* z, float* out, long size) {
-  namespace in = Eigen::internal;
-  using packet = in::packet_traits<float>::type;
-  constexpr long width = in::packet_traits<float>::size;
-  const packet shift = in::pset1<packet>(20.0f);
-  long i = 0;
-  for (; i + width <= size; i += width)
-    in::pstoreu(out + i, hopfield::detail::exp_shifted(in::psub(in::ploadu<packet>(z + i), shift)));
-  for (; i < size; ++i) out[i] = std::exp(z[i] - 20.0f);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   constexpr int rounds = 60;

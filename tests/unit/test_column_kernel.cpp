@@ -270,6 +270,14 @@ void for_each_packet(Check&& check) {
   }
 }
 
+// |value - ref| in units of the last place of ref rounded to Scalar.
+template <class Scalar>
+long double ulps_from(Scalar value, long double ref) {
+  const auto rounded = static_cast<Scalar>(ref);
+  const long double ulp = std::nextafter(rounded, std::numeric_limits<Scalar>::infinity()) - rounded;
+  return std::abs(static_cast<long double>(value) - ref) / ulp;
+}
+
 template <class Scalar>
 void check_packet_exponential(long double max_ulps, double low) {
   namespace in = Eigen::internal;
@@ -296,8 +304,7 @@ void check_packet_exponential(long double max_ulps, double low) {
           REQUIRE(lanes[k] == 0);
           continue;
         }
-        const long double ulp = std::nextafter(rounded, std::numeric_limits<Scalar>::infinity()) - rounded;
-        worst = std::max(worst, std::abs(static_cast<long double>(lanes[k]) - ref) / ulp);
+        worst = std::max(worst, ulps_from(lanes[k], ref));
       }
     }
     REQUIRE(worst <= max_ulps);
@@ -318,9 +325,7 @@ void check_packet_exponential(long double max_ulps, double low) {
           REQUIRE(lanes[k] == 0);
         } else {
           REQUIRE(lanes[k] >= smallest_normal);
-          const Scalar rounded = static_cast<Scalar>(ref);
-          const long double ulp = std::nextafter(rounded, std::numeric_limits<Scalar>::infinity()) - rounded;
-          REQUIRE(std::abs(static_cast<long double>(lanes[k]) - ref) <= max_ulps * ulp);
+          REQUIRE(ulps_from(lanes[k], ref) <= max_ulps);
         }
       }
     }

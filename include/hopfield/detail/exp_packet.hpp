@@ -9,8 +9,7 @@
 /// No result is ever subnormal: below the smallest normal number (x < log(min), -87.34 in float,
 /// -708.40 in double) the result is exactly 0, and no intermediate is subnormal either. On Intel
 /// cores a subnormal result costs a microcode assist of a hundred cycles or more; the masked lanes
-/// that pad every ragged block end with -inf hit it once per column, which doubled the time of a
-/// 1000-row softmax there.
+/// that pad every ragged block end with -inf hit it once per column (15% of a 1000-row softmax).
 #include <type_traits>
 
 #include <Eigen/Core>
