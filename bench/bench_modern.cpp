@@ -47,7 +47,7 @@ void BM_update(benchmark::State& state) {
   const index_t n = state.range(0), m = state.range(1), b = state.range(2);
   const matrix x = random_matrix(n, m, 1, 1.0f);
   const matrix q = random_matrix(n, b, 2, 1.0f);
-  hopfield::modern_hopfield_options<float> options{.beta = 0.5f};
+  hopfield::modern_options<float> options{.beta = 0.5f};
   options.threads = static_cast<int>(state.range(3));
   options.block_size = state.range(4);
   const hopfield::modern_hopfield<float> mhn(x, options);

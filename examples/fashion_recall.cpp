@@ -319,7 +319,7 @@ int main(int argc, char** argv) {
     {
       example::stopwatch clock;
       const hopfield::modern_hopfield<float> modern(stored_continuous, {.beta = beta});
-      hopfield::retrieval_options modern_options = modern.retrieval_defaults();
+      hopfield::retrieval_options modern_options;  // the energy's own tolerance
       modern_options.seed = options.seed;
       const double store_ms = 1e3 * clock.seconds();
       for (const auto& kind : kinds) {

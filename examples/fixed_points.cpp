@@ -32,8 +32,8 @@ int main() {
               "|xi-x_0|", "|xi-mean|", "members (weight)");
   const Eigen::VectorXd start = x.col(0);
   for (const double beta : {0.1, 0.5, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0}) {
-    const hopfield::modern_hopfield<double> memory(x, {.beta = beta, .max_steps = 1000});
-    const auto r = memory.retrieve(start);
+    const hopfield::modern_hopfield<double> memory(x, {.beta = beta});
+    const auto r = memory.retrieve(start, {.max_steps = 1000});
     const auto info = hopfield::classify_fixed_point(x, beta, r.state);
     const auto unique = hopfield::unique_fixed_point_condition(x, beta);
     std::string members;

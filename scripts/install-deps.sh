@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the given profile needs, when run as root; otherwise prints
 # the exact apt-get line and exits 1. Profiles: build (library, tests, benchmarks, examples),
-# data (Fashion-MNIST for the recall example), figures (gnuplot), peers (numpy for bench/peers),
+# data (Fashion-MNIST for the recall example), figures (gnuplot), peers (numpy for bench/peers, on
+# OpenBLAS: without libopenblas0-pthread, --no-install-recommends leaves numpy on the reference
+# BLAS, about 10x slower on the batched update, which would flatter us),
 # lint (clang and clang-format, for CI's second compiler and format check).
 set -euo pipefail
 declare -A profile=(
   [build]="g++ make cmake pkg-config libeigen3-dev catch2 libbenchmark-dev libstb-dev zlib1g-dev"
   [data]="dataset-fashion-mnist"
   [figures]="gnuplot-nox"
-  [peers]="python3 python3-numpy"
+  [peers]="python3 python3-numpy libopenblas0-pthread"
   [lint]="clang clang-format git"
 )
 wanted=()

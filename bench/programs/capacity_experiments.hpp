@@ -130,9 +130,8 @@ bool binary_trial(const Make& make, criterion c, const criterion_settings& s, in
 inline bool modern_trial(criterion c, const criterion_settings& s, index_t n, index_t m, std::uint64_t seed) {
   const float radius = std::sqrt(static_cast<float>(n - 1));
   const matrix x = hopfield::random_sphere_patterns<float>(n, m, seed, radius);
-  hopfield::modern_hopfield_options<float> options;
+  hopfield::modern_options<float> options;
   options.beta = static_cast<float>(s.beta);
-  options.max_steps = s.max_steps;
   options.threads = 1;  // trials run in parallel already
   const hopfield::modern_hopfield<float> memory(x, options);
   const double threshold = s.min_overlap >= 0 ? s.min_overlap : default_min_overlap(c, true);
@@ -149,7 +148,9 @@ inline bool modern_trial(criterion c, const criterion_settings& s, index_t n, in
   const double eps = s.epsilon >= 0 ? s.epsilon : default_epsilon(c);
   const matrix start = hopfield::add_gaussian_noise(x.leftCols(q), static_cast<float>(s.noise),
                                                     hopfield::derive_seed(seed, 2));
-  const auto result = memory.retrieve(start);
+  hopfield::retrieval_options steps;
+  steps.max_steps = s.max_steps;
+  const auto result = memory.retrieve(start, steps);
   return detail::success_rate(result.states, x.leftCols(q), threshold, true) >= 1.0 - eps - 1e-12;
 }
 

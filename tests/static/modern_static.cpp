@@ -27,10 +27,10 @@ static_assert(!UpdatePolicy<synchronous_update, lse_energy<float>>);
 
 // Options are aggregates with designated initialisers; beta is optional (1/sqrt(N_k) by default).
 constexpr bool designated_options = requires {
-  modern_hopfield_options<float>{.beta = 8.0f, .max_steps = 3};
+  modern_options<float>{.beta = 8.0f, .threads = 1};
 };
 static_assert(designated_options);
-static_assert(std::is_aggregate_v<modern_hopfield_options<double>>);
+static_assert(std::is_aggregate_v<modern_options<double>>);
 static_assert(std::is_aggregate_v<pooling_options<float>>);
 
 // update keeps the query's shape: a vector gives a vector, a matrix a matrix.

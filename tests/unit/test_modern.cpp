@@ -43,7 +43,7 @@ TEMPLATE_TEST_CASE("modern: one update equals an independent long double referen
     const auto b = static_cast<index_t>(1 + uniform_below(rng, 6));
     const TestType beta =
         std::array<TestType, 4>{TestType(0.1), TestType(1), TestType(4), TestType(20)}[seed % 4];
-    modern_hopfield_options<TestType> options{.beta = beta};
+    modern_options<TestType> options{.beta = beta};
     options.block_size =
         static_cast<index_t>(uniform_below(rng, 3)) * static_cast<index_t>(1 + uniform_below(rng, 64));
     options.threads = static_cast<int>(uniform_below(rng, 3));
@@ -130,16 +130,17 @@ TEMPLATE_TEST_CASE("modern: retrieval never raises the energy and stops each que
     const TestType beta =
         std::array<TestType, 4>{TestType(0.5), TestType(2), TestType(8), TestType(32)}[seed % 4];
     const auto x = random_sphere_patterns<TestType>(n, m, seed);
-    modern_hopfield_options<TestType> options{.beta = beta};
+    const modern_hopfield<TestType> mhn(x, {.beta = beta});
+    retrieval_options options;
     options.record_trace = true;
     options.max_steps = 400;
-    const modern_hopfield<TestType> mhn(x, options);
+    const double tolerance = lse_energy<TestType>::default_tolerance();
     // Starts: near pattern 0, at a random point, and the mean of all patterns.
     matrix_t<TestType> start(n, 3);
     start.col(0) = x.col(0) + gaussian<TestType>(n, 1, seed + 1, TestType(0.05));
     start.col(1) = gaussian<TestType>(n, 1, seed + 2, TestType(1) / std::sqrt(static_cast<TestType>(n)));
     start.col(2) = x.rowwise().mean();
-    const auto result = mhn.retrieve(start);
+    const auto result = mhn.retrieve(start, options);
     const TestType slack = TestType(16) * std::numeric_limits<TestType>::epsilon();
     for (index_t j = 0; j < start.cols(); ++j) {
       const auto& report = result.reports[static_cast<std::size_t>(j)];
@@ -156,12 +157,11 @@ TEMPLATE_TEST_CASE("modern: retrieval never raises the energy and stops each que
         // A fixed point within the engine's rule: one more step barely moves it.
         const vector_t<TestType> again = mhn.update(final_state);
         REQUIRE((again - final_state).cwiseAbs().maxCoeff() <=
-                2 * mhn.options().tolerance * std::max<TestType>(1, final_state.cwiseAbs().maxCoeff()) +
-                    slack);
+                2 * tolerance * std::max<TestType>(1, final_state.cwiseAbs().maxCoeff()) + slack);
       }
       // Per-query stopping: each query alone gives the same state and step count.
-      const auto alone = mhn.retrieve(vector_t<TestType>(start.col(j)));
-      REQUIRE(test::relative_difference(alone.state, final_state) <= 100 * mhn.options().tolerance);
+      const auto alone = mhn.retrieve(vector_t<TestType>(start.col(j)), options);
+      REQUIRE(test::relative_difference(alone.state, final_state) <= 100 * tolerance);
     }
   }
   // Queries in one batch stop after different numbers of steps.
@@ -243,13 +243,14 @@ TEST_CASE("modern: bad input throws naming the argument, expected and actual", "
   bad(2, 3) = std::numeric_limits<float>::quiet_NaN();
   REQUIRE_THROWS_WITH(modern_hopfield<float>(bad), test::contains("'patterns'") && test::contains("(2, 3)"));
   REQUIRE_THROWS_WITH(modern_hopfield<float>(x, bad), test::contains("'values'") && test::contains("(2, 3)"));
-  modern_hopfield_options<float> steps;
+  retrieval_options steps;
   steps.max_steps = 0;
-  REQUIRE_THROWS_WITH(modern_hopfield<float>(x, steps), test::contains("options.max_steps"));
-  modern_hopfield_options<float> tol;
+  REQUIRE_THROWS_WITH(modern_hopfield<float>(x).retrieve(x.col(0), steps),
+                      test::contains("options.max_steps"));
+  retrieval_options tol;
   tol.tolerance = -1;
-  REQUIRE_THROWS_WITH(modern_hopfield<float>(x, tol), test::contains("options.tolerance"));
-  modern_hopfield_options<float> budget;
+  REQUIRE_THROWS_WITH(modern_hopfield<float>(x).retrieve(x.col(0), tol), test::contains("options.tolerance"));
+  modern_options<float> budget;
   budget.memory_budget = 0;
   REQUIRE_THROWS_WITH(modern_hopfield<float>(x, budget), test::contains("options.memory_budget"));
 

@@ -60,7 +60,7 @@ TEMPLATE_TEST_CASE("streaming: M = 200 000 patterns give the one-shot result", "
   // patterns); a prime block length; one thread and two.
   for (const setting s : {setting{std::size_t{64} << 20, 0, 0}, setting{std::size_t{1} << 30, big_m, 1},
                           setting{4096, 0, 1}, setting{4096, 0, 2}, setting{std::size_t{64} << 20, 997, 2}}) {
-    modern_hopfield_options<TestType> options{.beta = beta};
+    modern_options<TestType> options{.beta = beta};
     options.memory_budget = s.budget;
     options.block_size = s.block;
     options.threads = s.threads;
@@ -95,7 +95,7 @@ TEMPLATE_TEST_CASE("streaming: any block split equals the long double reference"
     const auto x = gaussian<TestType>(n, m, seed, TestType(1));
     const auto q = gaussian<TestType>(n, b, seed + 7, TestType(1));
     const TestType beta = TestType(0.25) * static_cast<TestType>(1 + uniform_below(rng, 12));
-    modern_hopfield_options<TestType> options{.beta = beta};
+    modern_options<TestType> options{.beta = beta};
     options.block_size = static_cast<index_t>(1 + uniform_below(rng, static_cast<std::uint64_t>(m)));
     options.threads = static_cast<int>(1 + uniform_below(rng, 3));
     options.memory_budget = static_cast<std::size_t>(64 + uniform_below(rng, 1 << 16));
@@ -113,18 +113,21 @@ TEST_CASE("streaming: the block plan keeps score memory within the budget, indep
       index_t previous_block = -1;
       for (const index_t m : {index_t{1} << 16, index_t{1} << 22, index_t{1} << 30}) {
         for (const int threads : {0, 1, 2, 8}) {
-          const detail::stream_plan plan =
-              detail::plan_stream(m, 128, 0, b, sizeof(float), detail::stream_settings{budget, 0, threads});
-          CAPTURE(b, budget, m, threads, plan.block, plan.threads);
+          const stream_plan plan =
+              plan_stream(m, 128, 0, b, sizeof(float), streaming_options{budget, 0, threads});
+          CAPTURE(b, budget, m, threads, plan.block, plan.tile, plan.threads);
           REQUIRE(plan.block >= 1);
           REQUIRE(plan.threads >= 1);
-          const auto bytes = static_cast<std::size_t>(plan.block * b) * sizeof(float) *
+          // Wide batches are cut into tiles; a score block holds one tile's queries.
+          REQUIRE(plan.tile == (b > max_untiled_queries ? query_tile_columns : b));
+          const auto bytes = static_cast<std::size_t>(plan.block * plan.tile) * sizeof(float) *
                              static_cast<std::size_t>(plan.threads);
           REQUIRE((bytes <= budget || plan.block == 1));
           // Automatic blocks are cache-sized: at most batch_block_bytes of keys, values and scores.
-          REQUIRE(static_cast<std::size_t>(plan.block) * static_cast<std::size_t>(128 + b) * sizeof(float) <=
-                  std::max<std::size_t>(detail::batch_block_bytes,
-                                        static_cast<std::size_t>(16 * (128 + b)) * sizeof(float)));
+          REQUIRE(static_cast<std::size_t>(plan.block) * static_cast<std::size_t>(128 + plan.tile) *
+                      sizeof(float) <=
+                  std::max<std::size_t>(batch_block_bytes,
+                                        static_cast<std::size_t>(16 * (128 + plan.tile)) * sizeof(float)));
           if (threads == 1) {
             if (previous_block >= 0) REQUIRE(plan.block == previous_block);  // M does not change the block
             previous_block = plan.block;
@@ -137,7 +140,7 @@ TEST_CASE("streaming: the block plan keeps score memory within the budget, indep
 
 TEST_CASE("streaming: the update allows out to be the queries and is reproducible", "[modern][streaming]") {
   const auto x = gaussian<double>(12, 3000, 1, 0.5);
-  modern_hopfield_options<double> options{.beta = 2.0};
+  modern_options<double> options{.beta = 2.0};
   options.block_size = 100;
   options.threads = 2;
   const modern_hopfield<double> mhn(x, options);

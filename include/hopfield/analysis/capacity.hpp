@@ -1,8 +1,9 @@
 #pragma once
-/// @file Theoretical storage capacities of the library's memories (THEORY.md sections 1-3), each
-/// with its source. All take and return double: they are formulas, not kernels. Every function
-/// validates its arguments and throws std::invalid_argument (naming the function and the
-/// argument) for sizes or parameters outside the formula's domain.
+/// @file Theoretical storage capacities of the library's memories, each with its source (the
+/// table in docs/capacity.md, "Theory functions", lists them). All take and return double: they
+/// are formulas, not kernels. Every function validates its arguments and throws
+/// std::invalid_argument (naming the function and the argument) for sizes or parameters outside
+/// the formula's domain.
 ///
 /// Capacities are numbers of patterns M (not loads M / N) and are asymptotic statements: at the
 /// sizes a laptop reaches they are estimates, which docs/capacity.md compares with measurements.

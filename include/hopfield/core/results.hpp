@@ -1,6 +1,7 @@
 #pragma once
 /// @file What a retrieval returns. Non-convergence and 2-cycles are results, never exceptions.
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -10,8 +11,8 @@ namespace hopfield {
 
 /// Why a query stopped.
 enum class stop_reason {
-  converged,   ///< an update left the state unchanged (within the tolerance)
-  two_cycle,   ///< a synchronous update returned to the state of two steps before
+  converged,  ///< an update left the state unchanged (within the tolerance), or the update's own test said so
+  two_cycle,  ///< a binary synchronous update returned to the state of two steps before
   step_limit,  ///< max_steps updates ran without either of the above
 };
 
@@ -30,8 +31,11 @@ constexpr std::string_view to_string(stop_reason reason) {
 /// Options of the retrieval engine, shared by every memory.
 struct retrieval_options {
   index_t max_steps = 100;  ///< update steps (sweeps or batch steps) at most, > 0
-  double tolerance =
-      0;  ///< a query has converged when max_i |change_i| <= tolerance * max(1, max_i |state_i|)
+  /// A query has converged when max_i |change_i| <= tolerance * max(1, max_i |state_i|); unset
+  /// means the energy's own default (`default_tolerance()`: 1e-5 in float and 1e-10 in double for
+  /// the modern energy, 0 for binary energies), so a memory's retrieve(q) and
+  /// hopfield::retrieve(memory.energy_policy(), update, q) behave the same.
+  std::optional<double> tolerance{};
   bool record_trace = false;    ///< keep the energy before the first and after every step
   std::uint64_t seed = 0x5EED;  ///< seeds every random choice (visiting orders, Glauber coins)
 };

@@ -11,32 +11,26 @@
 /// exponential loop, and the last column in one plain pass. Columns far larger than the caches
 /// are written with streaming stores (stream_column_bytes). Writing in place is safe: the
 /// look-ahead reads a block before it is overwritten.
+///
+/// This header is the driver: block layout, the exponential loop and the column walk. What a
+/// column reduces to and the results read off it are in column_stats.hpp, the instruction-set
+/// specific packet loads and stores in packet_io.hpp, the exponential in exp_packet.hpp; each can
+/// be read and tested without the walk's bookkeeping, and including this header brings them all.
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
-#include <cstdint>
 #include <limits>
-#include <type_traits>
 
 #include <Eigen/Core>
 
-#if defined(__SSE2__)
-#include <immintrin.h>
-#endif
-
 #include "hopfield/core/types.hpp"
+#include "hopfield/detail/column_stats.hpp"
 #include "hopfield/detail/exp_packet.hpp"
+#include "hopfield/detail/packet_io.hpp"
 #include "hopfield/detail/wide.hpp"
 
 namespace hopfield::detail {
-
-/// What a column reduces to: its largest entry and sum_i exp(beta (z_i - max)).
-template <class Scalar>
-struct column_stats {
-  Scalar max;
-  wide_t<Scalar> sum;
-};
 
 /// Blocks whose shift one column remembers; columns longer than this many kernel blocks use
 /// proportionally longer blocks (still L2-resident).
@@ -64,117 +58,6 @@ inline index_t block_length_for(index_t n) {
 inline constexpr std::size_t stream_column_bytes = std::size_t{1} << 20;
 inline constexpr std::size_t stream_last_column_bytes = std::size_t{6} << 20;
 
-/// Shifted-exponential weight of one entry given the column's max, with the special cases
-/// spelled out: an all -inf column weighs nothing, a +inf max keeps only the +inf entries.
-template <class Scalar>
-Scalar shifted_weight(Scalar z, Scalar max, Scalar beta) {
-  if (std::isnan(max) || std::isnan(z)) return std::numeric_limits<Scalar>::quiet_NaN();
-  if (max == -std::numeric_limits<Scalar>::infinity()) return Scalar(0);
-  if (max == std::numeric_limits<Scalar>::infinity()) return z == max ? Scalar(1) : Scalar(0);
-  return std::exp(beta * (z - max));
-}
-
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wignored-attributes"  // SIMD packet types as template arguments
-#endif
-
-template <class Scalar>
-inline constexpr bool packet_kernel =
-    Eigen::internal::packet_traits<Scalar>::Vectorizable&& Eigen::internal::packet_traits<Scalar>::size > 1;
-
-/// Packet loads and stores of the ragged end of a block: the missing lanes read as -inf, which
-/// neither raises a max nor, once exponentiated, adds to a sum.
-template <class Packet, class Scalar>
-Packet load_ragged(const Scalar* from, index_t count) {
-  namespace in = Eigen::internal;
-#if defined(__AVX512F__)
-  if constexpr (std::is_same_v<Packet, in::Packet16f>) {
-    return _mm512_mask_loadu_ps(in::pset1<Packet>(-std::numeric_limits<float>::infinity()),
-                                static_cast<__mmask16>((1u << count) - 1u), from);
-  } else if constexpr (std::is_same_v<Packet, in::Packet8d>) {
-    return _mm512_mask_loadu_pd(in::pset1<Packet>(-std::numeric_limits<double>::infinity()),
-                                static_cast<__mmask8>((1u << count) - 1u), from);
-  }
-#endif
-  alignas(64) std::array<Scalar, static_cast<std::size_t>(in::unpacket_traits<Packet>::size)> lanes;
-  lanes.fill(-std::numeric_limits<Scalar>::infinity());
-  std::copy(from, from + count, lanes.begin());
-  return in::pload<Packet>(lanes.data());
-}
-
-template <class Packet, class Scalar>
-void store_ragged(Scalar* to, const Packet& values, index_t count) {
-  namespace in = Eigen::internal;
-#if defined(__AVX512F__)
-  if constexpr (std::is_same_v<Packet, in::Packet16f>) {
-    _mm512_mask_storeu_ps(to, static_cast<__mmask16>((1u << count) - 1u), values);
-    return;
-  } else if constexpr (std::is_same_v<Packet, in::Packet8d>) {
-    _mm512_mask_storeu_pd(to, static_cast<__mmask8>((1u << count) - 1u), values);
-    return;
-  }
-#endif
-  alignas(64) std::array<Scalar, static_cast<std::size_t>(in::unpacket_traits<Packet>::size)> lanes;
-  in::pstore(lanes.data(), values);
-  std::copy(lanes.begin(), lanes.begin() + count, to);
-}
-
-/// Whether `to` is aligned for the streaming store of a Packet.
-template <class Packet, class Scalar>
-bool stream_aligned(const Scalar* to) {
-  constexpr auto bytes =
-      sizeof(Scalar) * static_cast<std::size_t>(Eigen::internal::unpacket_traits<Packet>::size);
-  return reinterpret_cast<std::uintptr_t>(to) % bytes == 0;
-}
-
-/// A non-temporal store of a whole packet to an address stream_aligned() accepts, where the
-/// instruction set has one; a plain store elsewhere.
-template <class Packet, class Scalar>
-void store_streaming(Scalar* to, const Packet& values) {
-  namespace in = Eigen::internal;
-#if defined(__AVX512F__)
-  if constexpr (std::is_same_v<Packet, in::Packet16f>) return _mm512_stream_ps(to, values);
-  if constexpr (std::is_same_v<Packet, in::Packet8d>) return _mm512_stream_pd(to, values);
-#endif
-#if defined(__AVX__)
-  if constexpr (std::is_same_v<Packet, in::Packet8f>) return _mm256_stream_ps(to, values);
-  if constexpr (std::is_same_v<Packet, in::Packet4d>) return _mm256_stream_pd(to, values);
-#endif
-#if defined(__SSE2__)
-  if constexpr (std::is_same_v<Packet, in::Packet4f>) return _mm_stream_ps(to, values);
-  if constexpr (std::is_same_v<Packet, in::Packet2d>) return _mm_stream_pd(to, values);
-#endif
-  in::pstoreu(to, values);
-}
-
-/// Largest entry of z[0, n), -inf when empty. Four packet accumulators keep the loads flowing;
-/// a NaN may be skipped here (the exponential sums catch it).
-template <class Scalar>
-Scalar block_max(const Scalar* z, index_t n) {
-  namespace in = Eigen::internal;
-  constexpr Scalar lowest = -std::numeric_limits<Scalar>::infinity();
-  if constexpr (packet_kernel<Scalar>) {
-    using packet = typename in::packet_traits<Scalar>::type;
-    constexpr index_t width = in::packet_traits<Scalar>::size;
-    packet m0 = in::pset1<packet>(lowest), m1 = m0, m2 = m0, m3 = m0;
-    index_t i = 0;
-    for (; i + 4 * width <= n; i += 4 * width) {
-      m0 = in::pmax(m0, in::ploadu<packet>(z + i));
-      m1 = in::pmax(m1, in::ploadu<packet>(z + i + width));
-      m2 = in::pmax(m2, in::ploadu<packet>(z + i + 2 * width));
-      m3 = in::pmax(m3, in::ploadu<packet>(z + i + 3 * width));
-    }
-    for (; i + width <= n; i += width) m0 = in::pmax(m0, in::ploadu<packet>(z + i));
-    if (i < n) m1 = in::pmax(m1, load_ragged<packet>(z + i, n - i));
-    return in::predux_max(in::pmax(in::pmax(m0, m1), in::pmax(m2, m3)));
-  } else {
-    Scalar max = lowest;
-    for (index_t i = 0; i < n; ++i) max = std::max(max, z[i]);
-    return max;
-  }
-}
-
 /// One block's work in the exponential loop.
 template <class Scalar>
 struct block_task {
@@ -190,32 +73,6 @@ struct block_task {
   bool stream = false;  // write `out` with streaming stores (aligned for them)
 };
 
-/// sum over lanes of (total - lost), in the wide type.
-template <class Scalar, class Packet>
-wide_t<Scalar> lane_sum(const Packet& total, const Packet& lost) {
-  namespace in = Eigen::internal;
-#if defined(__AVX512F__)
-  if constexpr (std::is_same_v<Packet, in::Packet16f>) {  // widen both halves, reduce in double
-    const auto upper_half = [](const Packet& p) {
-      return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(p), 1)));
-    };
-    const __m512d low = _mm512_sub_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(total)),
-                                      _mm512_cvtps_pd(_mm512_castps512_ps256(lost)));
-    const __m512d high = _mm512_sub_pd(upper_half(total), upper_half(lost));
-    return _mm512_reduce_add_pd(_mm512_add_pd(low, high));
-  }
-#endif
-  constexpr auto width = static_cast<std::size_t>(in::unpacket_traits<Packet>::size);
-  alignas(64) std::array<Scalar, width> totals, losses;
-  in::pstore(totals.data(), total);
-  in::pstore(losses.data(), lost);
-  wide_t<Scalar> sum = 0;
-  for (std::size_t k = 0; k < width; ++k) {
-    sum += static_cast<wide_t<Scalar>>(totals[k]) - static_cast<wide_t<Scalar>>(losses[k]);
-  }
-  return sum;
-}
-
 /// exp(beta (z_i - shift)) over one block of a vectorised type, written to `out` when Write,
 /// returning the block's sum. The same loop takes the max of the block ahead and, when Trail,
 /// scales the previous column's finished block: memory traffic that would otherwise be a pass of
@@ -228,85 +85,84 @@ wide_t<Scalar> lane_sum(const Packet& total, const Packet& lost) {
 /// the loss by 8 roundings, 5e-7 (0.13e-6 measured), for five adds per 16 packets.
 template <bool Write, bool UnitBeta, bool Trail, class Scalar>
 wide_t<Scalar> packet_exp_block(const block_task<Scalar>& task, Scalar& ahead_max) {
-  namespace in = Eigen::internal;
-  using packet = typename in::packet_traits<Scalar>::type;
-  constexpr index_t width = in::packet_traits<Scalar>::size;
+  using packet = packet_t<Scalar>;
+  constexpr index_t width = packet_width<Scalar>;
   const Scalar* z = task.z;
   const Scalar* ahead = task.ahead;
   Scalar* out = task.out;
   Scalar* trail = task.trail;
   const index_t n = task.n;
-  const packet pbeta = in::pset1<packet>(task.beta);
-  const packet pshift = in::pset1<packet>(task.shift);
-  const packet pfactor = in::pset1<packet>(task.trail_factor);
-  const packet zero = in::pset1<packet>(Scalar(0));
+  const packet pbeta = simd::pset1<packet>(task.beta);
+  const packet pshift = simd::pset1<packet>(task.shift);
+  const packet pfactor = simd::pset1<packet>(task.trail_factor);
+  const packet zero = simd::pset1<packet>(Scalar(0));
   const auto weight = [&](const packet& v) {
-    const packet d = in::psub(v, pshift);
+    const packet d = simd::psub(v, pshift);
     if constexpr (UnitBeta) {
       return exp_shifted(d);
     } else {
-      return exp_shifted(in::pmul(pbeta, d));
+      return exp_shifted(simd::pmul(pbeta, d));
     }
   };
   const auto scale_trail = [&](index_t at) {
-    if constexpr (Trail) in::pstoreu(trail + at, in::pmul(pfactor, in::ploadu<packet>(trail + at)));
+    if constexpr (Trail) simd::pstoreu(trail + at, simd::pmul(pfactor, simd::ploadu<packet>(trail + at)));
   };
   packet sum0 = zero, sum1 = zero, total = zero, lost = zero;
   const auto fold = [&] {
-    const packet chunk = in::psub(in::padd(sum0, sum1), lost);
-    const packet next = in::padd(total, chunk);
-    lost = in::psub(in::psub(next, total), chunk);
+    const packet chunk = simd::psub(simd::padd(sum0, sum1), lost);
+    const packet next = simd::padd(total, chunk);
+    lost = simd::psub(simd::psub(next, total), chunk);
     total = next;
     sum0 = zero;
     sum1 = zero;
   };
   const auto pair = [&](index_t at) {
-    const packet e0 = weight(in::ploadu<packet>(z + at));
-    const packet e1 = weight(in::ploadu<packet>(z + at + width));
+    const packet e0 = weight(simd::ploadu<packet>(z + at));
+    const packet e1 = weight(simd::ploadu<packet>(z + at + width));
     if constexpr (Write) {
       if (task.stream) {
         store_streaming(out + at, e0);
         store_streaming(out + at + width, e1);
       } else {
-        in::pstoreu(out + at, e0);
-        in::pstoreu(out + at + width, e1);
+        simd::pstoreu(out + at, e0);
+        simd::pstoreu(out + at + width, e1);
       }
     }
     scale_trail(at);
     scale_trail(at + width);
-    sum0 = in::padd(sum0, e0);
-    sum1 = in::padd(sum1, e1);
+    sum0 = simd::padd(sum0, e0);
+    sum1 = simd::padd(sum1, e1);
   };
-  packet max0 = in::pset1<packet>(-std::numeric_limits<Scalar>::infinity()), max1 = max0;
+  packet max0 = simd::pset1<packet>(-std::numeric_limits<Scalar>::infinity()), max1 = max0;
   const index_t both = std::min(n, task.ahead_n);
   constexpr index_t chunk = 16 * width;  // eight pairs, then a fold
   index_t i = 0;
   for (; i + chunk <= both; i += chunk) {
     for (index_t at = i; at < i + chunk; at += 2 * width) {
-      max0 = in::pmax(max0, in::ploadu<packet>(ahead + at));
-      max1 = in::pmax(max1, in::ploadu<packet>(ahead + at + width));
+      max0 = simd::pmax(max0, simd::ploadu<packet>(ahead + at));
+      max1 = simd::pmax(max1, simd::ploadu<packet>(ahead + at + width));
       pair(at);
     }
     fold();
   }
-  ahead_max = std::max(in::predux_max(in::pmax(max0, max1)), block_max(ahead + i, task.ahead_n - i));
+  ahead_max = std::max(simd::predux_max(simd::pmax(max0, max1)), block_max(ahead + i, task.ahead_n - i));
   for (; i + chunk <= n; i += chunk) {
     for (index_t at = i; at < i + chunk; at += 2 * width) pair(at);
     fold();
   }
   for (; i + 2 * width <= n; i += 2 * width) pair(i);
   for (; i + width <= n; i += width) {
-    const packet e = weight(in::ploadu<packet>(z + i));
-    if constexpr (Write) in::pstoreu(out + i, e);
+    const packet e = weight(simd::ploadu<packet>(z + i));
+    if constexpr (Write) simd::pstoreu(out + i, e);
     scale_trail(i);
-    sum0 = in::padd(sum0, e);
+    sum0 = simd::padd(sum0, e);
   }
   if (i < n) {
     const packet e = weight(load_ragged<packet>(z + i, n - i));
     if constexpr (Write) store_ragged(out + i, e, n - i);
     if constexpr (Trail)
-      store_ragged(trail + i, in::pmul(pfactor, load_ragged<packet>(trail + i, n - i)), n - i);
-    sum1 = in::padd(sum1, e);
+      store_ragged(trail + i, simd::pmul(pfactor, load_ragged<packet>(trail + i, n - i)), n - i);
+    sum1 = simd::padd(sum1, e);
   }
   fold();
   return lane_sum<Scalar>(total, lost);
@@ -315,14 +171,13 @@ wide_t<Scalar> packet_exp_block(const block_task<Scalar>& task, Scalar& ahead_ma
 /// Multiplies n entries by `factor`.
 template <class Scalar>
 void scale_entries(Scalar* w, index_t n, Scalar factor) {
-  namespace in = Eigen::internal;
   if constexpr (packet_kernel<Scalar>) {
-    using packet = typename in::packet_traits<Scalar>::type;
-    constexpr index_t width = in::packet_traits<Scalar>::size;
-    const packet pfactor = in::pset1<packet>(factor);
+    using packet = packet_t<Scalar>;
+    constexpr index_t width = packet_width<Scalar>;
+    const packet pfactor = simd::pset1<packet>(factor);
     index_t i = 0;
-    for (; i + width <= n; i += width) in::pstoreu(w + i, in::pmul(pfactor, in::ploadu<packet>(w + i)));
-    if (i < n) store_ragged(w + i, in::pmul(pfactor, load_ragged<packet>(w + i, n - i)), n - i);
+    for (; i + width <= n; i += width) simd::pstoreu(w + i, simd::pmul(pfactor, simd::ploadu<packet>(w + i)));
+    if (i < n) store_ragged(w + i, simd::pmul(pfactor, load_ragged<packet>(w + i, n - i)), n - i);
   } else {
     Eigen::Map<Eigen::Array<Scalar, Eigen::Dynamic, 1>>(w, n) *= factor;
   }
@@ -353,9 +208,6 @@ wide_t<Scalar> shifted_exp_block(const block_task<Scalar>& task, Scalar& ahead_m
     }
   }
 }
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
 
 /// The rest of a column from `first` on, once an entry of +inf has been met there: the +inf
 /// entries share the mass, everything else weighs nothing, and a NaN anywhere (`sum_so_far`)
@@ -484,20 +336,11 @@ column_stats<Scalar> reduce_column_ahead(const Scalar* z, index_t n, Scalar beta
   return {reference, sum};
 }
 
-/// The factor that turns a column's weights against its max into its softmax: 1 / sum; 0 for an
-/// all -inf column (it weighs nothing); NaN for a NaN column (it poisons that column only).
-template <class Scalar>
-wide_t<Scalar> softmax_scale(const column_stats<Scalar>& stats) {
-  using wide = wide_t<Scalar>;
-  if (std::isnan(stats.max)) return std::numeric_limits<wide>::quiet_NaN();
-  return stats.sum > 0 ? wide(1) / stats.sum : wide(0);
-}
-
 /// Whether a column's weights go out with streaming stores (see stream_column_bytes).
 template <class Scalar>
 bool streams_column(const Scalar* weights, index_t rows, bool last) {
   if constexpr (packet_kernel<Scalar>) {
-    using packet = typename Eigen::internal::packet_traits<Scalar>::type;
+    using packet = packet_t<Scalar>;
     const auto bytes = static_cast<std::size_t>(rows) * sizeof(Scalar);
     return bytes >= (last ? stream_last_column_bytes : stream_column_bytes) &&
            stream_aligned<packet>(weights);
@@ -545,11 +388,7 @@ void reduce_columns(const Scalar* z, index_t rows, index_t cols, index_t z_strid
   if constexpr (Write) {
     if (pending[(cols - 1) % 2].weights != nullptr) pending[(cols - 1) % 2].apply(rows);
   }
-#if defined(__SSE2__)
-  if (streamed) _mm_sfence();  // order the streaming stores before whatever the caller does next
-#else
-  static_cast<void>(streamed);
-#endif
+  if (streamed) fence_streaming_stores();
 }
 
 /// Reduces one contiguous column; when `weights` is non-null, writes the unnormalised shifted
@@ -567,13 +406,6 @@ column_stats<Scalar> reduce_column(const Scalar* z, index_t n, Scalar beta, Scal
     reduce_columns<true>(z, n, 1, n, beta, weights, n, keep);
   }
   return result;
-}
-
-/// beta^-1 log(sum) shifted back by the max; -inf for an all -inf (or empty) column.
-template <class Scalar>
-Scalar lse_from_stats(const column_stats<Scalar>& stats, Scalar beta) {
-  if (!std::isfinite(stats.max)) return stats.max;  // -inf, +inf and NaN carry over
-  return stats.max + static_cast<Scalar>(std::log(stats.sum)) / beta;
 }
 
 }  // namespace hopfield::detail

@@ -10,20 +10,18 @@
 /// -708.40 in double) the result is exactly 0, and no intermediate is subnormal either. On Intel
 /// cores a subnormal result costs a microcode assist of a hundred cycles or more; the masked lanes
 /// that pad every ragged block end with -inf hit it once per column (15% of a 1000-row softmax).
+///
+/// The packet arithmetic goes through packet_io.hpp, the one header that names Eigen's internal
+/// packet API.
 #include <type_traits>
-
-#include <Eigen/Core>
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
 
-namespace hopfield::detail {
+#include "hopfield/detail/packet_io.hpp"
 
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wignored-attributes"  // SIMD packet types as template arguments
-#endif
+namespace hopfield::detail {
 
 /// exp(r) for |r| <= ln(2)/2 and the power of two m with x = m ln 2 + r.
 /// exp(r) = 1 + (r + r^2 p(r)): p is the degree-4 minimax fit of scripts/fit_exp_polynomial.py
@@ -31,17 +29,18 @@ namespace hopfield::detail {
 /// the 1 last keeps the low bits of r.
 template <class Packet>
 Packet exp_reduced_float(const Packet& x, Packet& m) {
-  namespace in = Eigen::internal;
-  m = in::pfloor(in::pmadd(x, in::pset1<Packet>(1.44269504088896341f), in::pset1<Packet>(0.5f)));
+  m = simd::pfloor(simd::pmadd(x, simd::pset1<Packet>(1.44269504088896341f), simd::pset1<Packet>(0.5f)));
   // ln 2 in two parts; the first has 9 significant bits, so m * part is exact.
-  Packet r = in::pmadd(m, in::pset1<Packet>(-0.693359375f), x);
-  r = in::pmadd(m, in::pset1<Packet>(2.12194440e-4f), r);
-  const Packet r2 = in::pmul(r, r);
-  const Packet low = in::pmadd(in::pset1<Packet>(1.6666521132e-01f), r, in::pset1<Packet>(4.9999994040e-01f));
-  Packet high = in::pmadd(in::pset1<Packet>(8.3687100559e-03f), r, in::pset1<Packet>(4.1668388993e-02f));
-  high = in::pmadd(in::pset1<Packet>(1.3814612757e-03f), r2, high);
-  const Packet p = in::pmadd(high, r2, low);
-  return in::padd(in::pmadd(p, r2, r), in::pset1<Packet>(1.0f));
+  Packet r = simd::pmadd(m, simd::pset1<Packet>(-0.693359375f), x);
+  r = simd::pmadd(m, simd::pset1<Packet>(2.12194440e-4f), r);
+  const Packet r2 = simd::pmul(r, r);
+  const Packet low =
+      simd::pmadd(simd::pset1<Packet>(1.6666521132e-01f), r, simd::pset1<Packet>(4.9999994040e-01f));
+  Packet high =
+      simd::pmadd(simd::pset1<Packet>(8.3687100559e-03f), r, simd::pset1<Packet>(4.1668388993e-02f));
+  high = simd::pmadd(simd::pset1<Packet>(1.3814612757e-03f), r2, high);
+  const Packet p = simd::pmadd(high, r2, low);
+  return simd::padd(simd::pmadd(p, r2, r), simd::pset1<Packet>(1.0f));
 }
 
 /// log of the smallest normal float, rounded up: every x >= this has a normal exp(x).
@@ -53,15 +52,14 @@ inline constexpr double log_smallest_normal_double = -708.3964185322641;
 /// scale, and y >= 1 when m = -126), and entries below it are zeroed afterwards.
 template <class Packet>
 Packet exp_shifted_float_portable(const Packet& x) {
-  namespace in = Eigen::internal;
-  using integer_packet = typename in::unpacket_traits<Packet>::integer_packet;
-  const Packet lowest = in::pset1<Packet>(log_smallest_normal_float);
+  using integer_packet = integer_packet_t<Packet>;
+  const Packet lowest = simd::pset1<Packet>(log_smallest_normal_float);
   Packet m;
-  const Packet y = exp_reduced_float(in::pmax(x, lowest), m);
+  const Packet y = exp_reduced_float(simd::pmax(x, lowest), m);
   const integer_packet biased =
-      in::padd(in::pcast<Packet, integer_packet>(m), in::pset1<integer_packet>(127));
-  const Packet scaled = in::pmul(y, in::preinterpret<Packet>(in::plogical_shift_left<23>(biased)));
-  return in::pandnot(scaled, in::pcmp_lt(x, lowest));
+      simd::padd(simd::pcast<Packet, integer_packet>(m), simd::pset1<integer_packet>(127));
+  const Packet scaled = simd::pmul(y, simd::preinterpret<Packet>(simd::plogical_shift_left<23>(biased)));
+  return simd::pandnot(scaled, simd::pcmp_lt(x, lowest));
 }
 
 #if defined(__AVX512F__)
@@ -69,12 +67,11 @@ Packet exp_shifted_float_portable(const Packet& x) {
 /// lanes below the smallest normal without computing them (NaN compares unordered and is kept).
 /// Those lanes need no clamp: whatever their reduction gives (infinities, NaN) is discarded, and
 /// only subnormals, which it cannot produce there, would cost an assist.
-inline Eigen::internal::Packet16f exp_shifted_float_avx512(const Eigen::internal::Packet16f& x) {
-  namespace in = Eigen::internal;
-  in::Packet16f m;
-  const in::Packet16f y = exp_reduced_float(x, m);
+inline simd::Packet16f exp_shifted_float_avx512(const simd::Packet16f& x) {
+  simd::Packet16f m;
+  const simd::Packet16f y = exp_reduced_float(x, m);
   const __mmask16 normal =
-      _mm512_cmp_ps_mask(x, in::pset1<in::Packet16f>(log_smallest_normal_float), _CMP_NLT_UQ);
+      _mm512_cmp_ps_mask(x, simd::pset1<simd::Packet16f>(log_smallest_normal_float), _CMP_NLT_UQ);
   return _mm512_maskz_scalef_ps(normal, y, m);
 }
 #endif
@@ -83,10 +80,9 @@ inline Eigen::internal::Packet16f exp_shifted_float_avx512(const Eigen::internal
 /// x <= 0).
 template <class Packet>
 Packet exp_shifted(const Packet& x) {
-  namespace in = Eigen::internal;
-  if constexpr (std::is_same_v<typename in::unpacket_traits<Packet>::type, float>) {
+  if constexpr (std::is_same_v<packet_scalar_t<Packet>, float>) {
 #if defined(__AVX512F__)
-    if constexpr (std::is_same_v<Packet, in::Packet16f>)
+    if constexpr (is_avx512_float_packet<Packet>)
       return exp_shifted_float_avx512(x);
     else
       return exp_shifted_float_portable(x);
@@ -96,14 +92,10 @@ Packet exp_shifted(const Packet& x) {
   } else {
     // Eigen's pexp gives 1e-308 rather than 0 for -inf, and its subnormal results cost assists:
     // clamp, then zero what lies below the smallest normal.
-    using scalar = typename in::unpacket_traits<Packet>::type;
-    const Packet lowest = in::pset1<Packet>(scalar(log_smallest_normal_double));
-    return in::pandnot(in::pexp(in::pmax(x, lowest)), in::pcmp_lt(x, lowest));
+    using scalar = packet_scalar_t<Packet>;
+    const Packet lowest = simd::pset1<Packet>(scalar(log_smallest_normal_double));
+    return simd::pandnot(simd::pexp(simd::pmax(x, lowest)), simd::pcmp_lt(x, lowest));
   }
 }
-
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
 
 }  // namespace hopfield::detail

@@ -1,6 +1,7 @@
 #pragma once
 /// @file The energy of a Dense Associative Memory, E(s) = -sum_mu F(x^mu . s) over +-1 patterns
-/// (columns of X), as a BinaryEnergyPolicy with cached overlaps (THEORY.md section 2).
+/// (columns of X), as a BinaryEnergyPolicy with cached overlaps (Krotov & Hopfield 2016; the gap
+/// and batch formulas below are derived in docs/dense.md, "The update").
 ///
 /// The context keeps the overlaps m = X^T s, their largest value and largest magnitude, and the
 /// interaction's scale for them. The gap of neuron i is

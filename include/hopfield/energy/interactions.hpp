@@ -2,10 +2,11 @@
 /// @file Interaction functions F of a Dense Associative Memory, E(s) = -sum_mu F(x^mu . s), and
 /// the protocol a user-defined F follows (concept InteractionFunction).
 ///
-/// Shipped: polynomial (F(x) = x^n), rectified_polynomial (F(x) = max(x, 0)^n), exponential
-/// (F(x) = exp(x)). For +-1 patterns the asynchronous decision for neuron i reads
-/// g(a) = F(a + 1) - F(a - 1) at a = m_mu - x_i^mu s_i (THEORY.md section 2), so an interaction
-/// is mostly about computing g without overflow.
+/// Shipped: polynomial (F(x) = x^n), rectified_polynomial (F(x) = max(x, 0)^n), both one
+/// template (basic_polynomial), and exponential (F(x) = exp(x)). For +-1 patterns the
+/// asynchronous decision for neuron i reads g(a) = F(a + 1) - F(a - 1) at a = m_mu - x_i^mu s_i
+/// (Krotov & Hopfield 2016; docs/dense.md, "The update"), so an interaction is mostly about
+/// computing g without overflow.
 ///
 /// The protocol (only `operator()` is required; the memory detects the rest with
 /// `if constexpr (requires ...)` and falls back otherwise):
@@ -37,27 +38,11 @@
 
 #include <Eigen/Core>
 
+#include "hopfield/core/signed_log.hpp"
 #include "hopfield/core/types.hpp"
 #include "hopfield/core/validation.hpp"
 
 namespace hopfield {
-
-/// A number too large or too small to represent, as sign * exp(log_abs). sign is -1, 0 or +1
-/// (log_abs = -inf when sign is 0).
-template <Real Scalar>
-struct signed_log {
-  Scalar sign = 0;
-  Scalar log_abs = -std::numeric_limits<Scalar>::infinity();
-
-  /// sign * exp(log_abs), saturating to +-inf where it overflows.
-  [[nodiscard]] Scalar value() const {
-    if (sign == 0) return Scalar(0);
-    if (log_abs > std::log(std::numeric_limits<Scalar>::max())) {
-      return sign * std::numeric_limits<Scalar>::infinity();
-    }
-    return sign * std::exp(log_abs);
-  }
-};
 
 // ---------------------------------------------------------------------------------------------
 // The protocol as concepts
@@ -178,6 +163,16 @@ power_scale<Scalar> make_power_scale(Scalar bound, int degree) {
           static_cast<Scalar>(degree) * static_cast<Scalar>(k) * std::numbers::ln2_v<Scalar>};
 }
 
+/// What the power is taken of: x, or its positive part max(x, 0) when Rectified.
+template <bool Rectified, class Scalar>
+Scalar power_base(Scalar x) {
+  if constexpr (Rectified) {
+    return std::max(x, Scalar(0));
+  } else {
+    return x;
+  }
+}
+
 /// Block of ((a + 1) / A)^n - ((a - 1) / A)^n, the positive parts only when Rectified.
 template <bool Rectified, Real Scalar>
 void power_differences(std::span<const Scalar> a, const power_scale<Scalar>& scale, int degree,
@@ -191,21 +186,17 @@ void power_differences(std::span<const Scalar> a, const power_scale<Scalar>& sca
     const index_t len = std::min(difference_block, total - start);
     const Eigen::Map<const array> in(a.data() + start, len);
     Eigen::Map<array> result(out.data() + start, len);
-    // The common degrees as one fused pass; the others by squaring, a pass per step.
-    const auto u_expr = [&] {
+    // The scaled bases (a +- 1) / A as expressions (positive parts when Rectified). The common
+    // degrees run as one fused pass; the others by squaring, a pass per step.
+    const auto base = [&](const auto& shifted) {
       if constexpr (Rectified) {
-        return ((in + Scalar(1)) * scale.inverse).max(Scalar(0));
+        return (shifted * scale.inverse).max(Scalar(0));
       } else {
-        return (in + Scalar(1)) * scale.inverse;
+        return shifted * scale.inverse;
       }
     };
-    const auto v_expr = [&] {
-      if constexpr (Rectified) {
-        return ((in - Scalar(1)) * scale.inverse).max(Scalar(0));
-      } else {
-        return (in - Scalar(1)) * scale.inverse;
-      }
-    };
+    const auto u_expr = [&] { return base(in + Scalar(1)); };
+    const auto v_expr = [&] { return base(in - Scalar(1)); };
     if (degree == 2) {
       result = u_expr().square() - v_expr().square();
       continue;
@@ -220,13 +211,8 @@ void power_differences(std::span<const Scalar> a, const power_scale<Scalar>& sca
     }
     Eigen::Map<array> u(up, len);
     Eigen::Map<array> v(down, len);
-    if constexpr (Rectified) {
-      u = ((in + Scalar(1)) * scale.inverse).max(Scalar(0));
-      v = ((in - Scalar(1)) * scale.inverse).max(Scalar(0));
-    } else {
-      u = (in + Scalar(1)) * scale.inverse;
-      v = (in - Scalar(1)) * scale.inverse;
-    }
+    u = u_expr();
+    v = v_expr();
     power_block(up, out.data() + start, len, degree);
     power_block(down, down_power, len, degree);
     Eigen::Map<array>(out.data() + start, len) -= Eigen::Map<const array>(down_power, len);
@@ -248,7 +234,7 @@ signed_log<Acc> power_log_sum(const Eigen::MatrixBase<Derived>& m, int degree) {
   Acc sum = 0;
   for (index_t mu = 0; mu < count; ++mu) {
     const Acc v = static_cast<Acc>(m(mu)) * inverse;
-    sum += integer_power(Rectified ? std::max(v, Acc(0)) : v, degree);
+    sum += integer_power(power_base<Rectified>(v), degree);
   }
   if (sum == 0) return {};
   return {
@@ -258,10 +244,17 @@ signed_log<Acc> power_log_sum(const Eigen::MatrixBase<Derived>& m, int degree) {
 
 }  // namespace detail
 
-/// F(x) = x^n, n >= 2 (Krotov & Hopfield 2016). n = 2 is the classical network up to constants.
-/// Even n give E(s) = E(-s): a memory and its negation are equally good minima, so count
-/// recalls with |overlap| (docs/dense.md).
-struct polynomial {
+/// F(x) = x^n (polynomial) or F(x) = max(x, 0)^n (rectified_polynomial), n >= 2 (Krotov &
+/// Hopfield 2016). One template because the two differ only in taking the positive part before
+/// the power (and in what bounds the overlaps that matter, see scale()); an aggregate, so
+/// `polynomial{.degree = 3}` and `{.degree = 3}` as a memory's option work.
+///
+/// polynomial: n = 2 is the classical network up to constants. Even n give E(s) = E(-s): a memory
+/// and its negation are equally good minima, so count recalls with |overlap| (docs/dense.md).
+/// rectified_polynomial: only memories on the state's side of the hyperplane count, so even
+/// degrees do not also attract the negated patterns. n = 2 corresponds to a ReLU network.
+template <bool Rectified>
+struct basic_polynomial {
   int degree = 3;  ///< n, in [2, detail::max_degree<Scalar>] (62 for float, 510 for double)
 
   /// @throws std::invalid_argument when the degree is below 2 or above max_degree for Scalar.
@@ -271,62 +264,34 @@ struct polynomial {
   }
   template <Real Scalar>
   Scalar operator()(Scalar x) const {
-    return detail::integer_power(x, degree);
+    return detail::integer_power(detail::power_base<Rectified>(x), degree);
   }
+  /// Scaled by the largest |overlap|; rectified, by the largest positive overlap, since negative
+  /// overlaps contribute nothing.
   template <Real Scalar>
-  power_scale<Scalar> scale(Scalar /*max_overlap*/, Scalar max_abs_overlap) const {
-    return detail::make_power_scale(max_abs_overlap, degree);
+  power_scale<Scalar> scale(Scalar max_overlap, Scalar max_abs_overlap) const {
+    return detail::make_power_scale(Rectified ? max_overlap : max_abs_overlap, degree);
   }
   template <Real Scalar>
   Scalar scaled_difference(Scalar a, const power_scale<Scalar>& s) const {
-    return detail::integer_power((a + 1) * s.inverse, degree) -
-           detail::integer_power((a - 1) * s.inverse, degree);
+    return detail::integer_power(detail::power_base<Rectified>((a + 1) * s.inverse), degree) -
+           detail::integer_power(detail::power_base<Rectified>((a - 1) * s.inverse), degree);
   }
   template <Real Scalar>
   void scaled_differences(std::span<const Scalar> a, const power_scale<Scalar>& s,
                           std::span<Scalar> out) const {
-    detail::power_differences<false>(a, s, degree, out);
+    detail::power_differences<Rectified>(a, s, degree, out);
   }
   template <Real Acc, class Derived>
   signed_log<Acc> log_sum(const Eigen::MatrixBase<Derived>& m) const {
-    return detail::power_log_sum<false, Acc>(m, degree);
+    return detail::power_log_sum<Rectified, Acc>(m, degree);
   }
 };
 
-/// F(x) = max(x, 0)^n, n >= 2: only memories on the state's side of the hyperplane count, so
-/// even degrees do not also attract the negated patterns. n = 2 corresponds to a ReLU network.
-struct rectified_polynomial {
-  int degree = 3;  ///< n, in [2, detail::max_degree<Scalar>] (62 for float, 510 for double)
-
-  /// @throws std::invalid_argument when the degree is below 2 or above max_degree for Scalar.
-  template <Real Scalar>
-  void validate(std::string_view function) const {
-    detail::validate_degree<Scalar>(function, degree);
-  }
-  template <Real Scalar>
-  Scalar operator()(Scalar x) const {
-    return detail::integer_power(std::max(x, Scalar(0)), degree);
-  }
-  /// Scaled by the largest positive overlap: negative overlaps contribute nothing.
-  template <Real Scalar>
-  power_scale<Scalar> scale(Scalar max_overlap, Scalar /*max_abs_overlap*/) const {
-    return detail::make_power_scale(max_overlap, degree);
-  }
-  template <Real Scalar>
-  Scalar scaled_difference(Scalar a, const power_scale<Scalar>& s) const {
-    return detail::integer_power(std::max((a + 1) * s.inverse, Scalar(0)), degree) -
-           detail::integer_power(std::max((a - 1) * s.inverse, Scalar(0)), degree);
-  }
-  template <Real Scalar>
-  void scaled_differences(std::span<const Scalar> a, const power_scale<Scalar>& s,
-                          std::span<Scalar> out) const {
-    detail::power_differences<true>(a, s, degree, out);
-  }
-  template <Real Acc, class Derived>
-  signed_log<Acc> log_sum(const Eigen::MatrixBase<Derived>& m) const {
-    return detail::power_log_sum<true, Acc>(m, degree);
-  }
-};
+/// F(x) = x^n (see basic_polynomial).
+using polynomial = basic_polynomial<false>;
+/// F(x) = max(x, 0)^n (see basic_polynomial).
+using rectified_polynomial = basic_polynomial<true>;
 
 /// Scale of the exponential: the shift c = max_mu m_mu, with exp(a - c) <= e for every a asked.
 template <Real Scalar>

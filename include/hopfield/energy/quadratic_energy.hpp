@@ -31,9 +31,6 @@ enum class field_mode {
   weights,    ///< always W s
 };
 
-template <Real Scalar, class Rule>
-class classical_hopfield;
-
 /// The quadratic energy policy. Satisfies BinaryEnergyPolicy and HasBatchGaps.
 template <Real Scalar>
 class quadratic_energy {
@@ -59,30 +56,39 @@ class quadratic_energy {
   explicit quadratic_energy(const Eigen::MatrixBase<DW>& weights,
                             const Eigen::Ref<const vector_t<Scalar>>& thresholds = vector_t<Scalar>()) {
     constexpr std::string_view fn = "quadratic_energy";
-    detail::require_non_empty(fn, "weights", weights.rows(), weights.cols());
-    detail::require_size(fn, "weights", "cols", weights.rows(), weights.cols());
-    detail::require_finite(fn, "weights", weights);
-    const index_t n = weights.rows();
-    for (index_t j = 0; j < n; ++j) {
-      if (weights(j, j) != 0) {
-        detail::throw_invalid(
-            fn, "weights", "a zero diagonal",
-            detail::describe(weights(j, j)) + " at (" + std::to_string(j) + ", " + std::to_string(j) + ")");
-      }
-      for (index_t i = j + 1; i < n; ++i) {
-        if (weights(i, j) != weights(j, i)) {
-          detail::throw_invalid(fn, "weights", "a symmetric matrix",
-                                "w(" + std::to_string(i) + ", " + std::to_string(j) +
-                                    ") = " + detail::describe(weights(i, j)) + " != w(" + std::to_string(j) +
-                                    ", " + std::to_string(i) + ") = " + detail::describe(weights(j, i)));
-        }
-      }
-    }
-    set_thresholds(fn, thresholds, n);
+    check_weights(fn, weights);
+    set_thresholds(fn, thresholds, weights.rows());
     raw_ = weights.template cast<Scalar>();
     denominator_ = Scalar(1);
     finish_thresholds();
     choose(field_mode::weights);
+  }
+
+  /// The energy of what a learning rule stored: W = raw / denominator (raw symmetric with zero
+  /// diagonal, kept unscaled so that Hebbian fields stay exact integers), thresholds theta
+  /// (empty: zero) and, when raw = X X^T - M I (the Hebbian form), the patterns X row-major, so
+  /// that fields may come from X as `mode` says (empty: fields from W). This is how
+  /// classical_hopfield builds its energy, and how any other rule can.
+  /// @throws std::invalid_argument as the weight constructor, and when the denominator is not
+  ///         finite and > 0 or the pattern rows are not N long.
+  [[nodiscard]] static quadratic_energy from_stored(matrix_t<Scalar> raw, Scalar denominator,
+                                                    const Eigen::Ref<const vector_t<Scalar>>& thresholds,
+                                                    row_major_matrix_t<Scalar> pattern_rows = {},
+                                                    field_mode mode = field_mode::automatic) {
+    constexpr std::string_view fn = "quadratic_energy::from_stored";
+    check_weights(fn, raw);
+    detail::require_positive_finite(fn, "denominator", denominator);
+    if (pattern_rows.size() != 0) {
+      detail::require_size(fn, "pattern_rows", "rows", raw.rows(), pattern_rows.rows());
+    }
+    quadratic_energy energy;
+    energy.set_thresholds(fn, thresholds, raw.rows());
+    energy.raw_ = std::move(raw);
+    energy.denominator_ = denominator;
+    energy.pattern_rows_ = std::move(pattern_rows);
+    energy.finish_thresholds();
+    energy.choose(mode);
+    return energy;
   }
 
   /// Required: the state dimension N.
@@ -165,8 +171,29 @@ class quadratic_energy {
   }
 
  private:
-  template <Real S, class R>
-  friend class classical_hopfield;
+  // A weight matrix an energy can use: non-empty, square, finite, exactly symmetric, zero diagonal.
+  template <class DW>
+  static void check_weights(std::string_view fn, const Eigen::MatrixBase<DW>& weights) {
+    detail::require_non_empty(fn, "weights", weights.rows(), weights.cols());
+    detail::require_size(fn, "weights", "cols", weights.rows(), weights.cols());
+    detail::require_finite(fn, "weights", weights);
+    const index_t n = weights.rows();
+    for (index_t j = 0; j < n; ++j) {
+      if (weights(j, j) != 0) {
+        detail::throw_invalid(
+            fn, "weights", "a zero diagonal",
+            detail::describe(weights(j, j)) + " at (" + std::to_string(j) + ", " + std::to_string(j) + ")");
+      }
+      for (index_t i = j + 1; i < n; ++i) {
+        if (weights(i, j) != weights(j, i)) {
+          detail::throw_invalid(fn, "weights", "a symmetric matrix",
+                                "w(" + std::to_string(i) + ", " + std::to_string(j) +
+                                    ") = " + detail::describe(weights(i, j)) + " != w(" + std::to_string(j) +
+                                    ", " + std::to_string(i) + ") = " + detail::describe(weights(j, i)));
+        }
+      }
+    }
+  }
 
   // The one expression both field modes and the batch path use, so their gaps agree exactly.
   [[nodiscard]] Scalar gap_of(Scalar raw_field, Scalar scaled_threshold) const {

@@ -1,6 +1,10 @@
 #pragma once
-/// @file Mergeable streaming partials of a column-wise softmax: the building block for retrieval
-/// over millions of patterns in bounded memory, and for splitting that work across threads.
+/// @file THE online softmax of the library: mergeable streaming partials of a column-wise
+/// softmax. Streaming retrieval, attention, pooling and the modern memory's `partial(Q)` are all
+/// built from it (plan -> one partial per chunk of patterns -> exact merge in a fixed order ->
+/// finish; kernels/attention_partial.hpp), and so are the reductions that later work needs: a
+/// backward pass recomputes a block's weights from the saved (max, sum) with softmax_into, and a
+/// sharded memory merges the partials of its shards.
 ///
 /// A partial over some entries z_i (with value vectors v_i) of each column holds
 ///   max = max_i z_i,  sum = sum_i exp(beta (z_i - max)),  acc = sum_i exp(beta (z_i - max)) v_i.
@@ -11,6 +15,7 @@
 /// finishes as lse = -inf with a zero weighted sum, never NaN.
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include <Eigen/Core>
 
@@ -58,27 +63,61 @@ class softmax_partial {
   void fold(const Eigen::MatrixBase<ScoresDerived>& scores, const Eigen::MatrixBase<ValuesDerived>& values) {
     detail::require_size("softmax_partial::fold", "values", "cols", scores.rows(), values.cols());
     detail::require_size("softmax_partial::fold", "values", "rows", acc_.rows(), values.rows());
-    fold_scores(scores);
+    detail::require_size("softmax_partial::fold", "scores", "cols", columns(), scores.cols());
+    const Eigen::Ref<const matrix_t<Scalar>> z(scores);
+    weights_.resize(z.rows(), z.cols());
+    fold_block(z.data(), z.rows(), z.outerStride(), weights_.data(), weights_.outerStride());
     acc_.noalias() += values * weights_;
+  }
+
+  /// fold(scores, values) without the workspace: the block's scores are overwritten by their
+  /// weights (against the merged max), then acc += values * weights. The streaming loops use it:
+  /// their score block is scratch anyway.
+  /// @throws std::invalid_argument on a shape mismatch.
+  template <class ValuesDerived>
+  void fold_in_place(Eigen::Ref<matrix_t<Scalar>> scores, const Eigen::MatrixBase<ValuesDerived>& values) {
+    detail::require_size("softmax_partial::fold_in_place", "values", "cols", scores.rows(), values.cols());
+    detail::require_size("softmax_partial::fold_in_place", "values", "rows", acc_.rows(), values.rows());
+    detail::require_size("softmax_partial::fold_in_place", "scores", "cols", columns(), scores.cols());
+    fold_block(scores.data(), scores.rows(), scores.outerStride(), scores.data(), scores.outerStride());
+    acc_.noalias() += values * scores;
   }
 
   /// Folds a block of scores only (normaliser, no values); requires value_rows == 0.
   template <class ScoresDerived>
   void fold(const Eigen::MatrixBase<ScoresDerived>& scores) {
     detail::require_size("softmax_partial::fold", "value_rows", "rows", 0, acc_.rows());
-    fold_scores(scores);
+    detail::require_size("softmax_partial::fold", "scores", "cols", columns(), scores.cols());
+    const Eigen::Ref<const matrix_t<Scalar>> z(scores);
+    fold_block(z.data(), z.rows(), z.outerStride(), nullptr, 0);
   }
 
-  /// Merges another partial over other entries of the same columns into this one, exactly.
+  /// Merges another partial over other entries of the same columns into this one, exactly:
+  /// the result is the partial of the union of the two sets of entries (up to rounding).
   /// @throws std::invalid_argument when the shapes or beta differ.
   void merge(const softmax_partial& other) {
     detail::require_size("softmax_partial::merge", "other", "columns", columns(), other.columns());
+    merge(other, 0);
+  }
+
+  /// Merges `other` (other.columns() columns) into columns [first_column, first_column +
+  /// other.columns()) of this partial: how a partial of a few queries (a tile) joins the partial
+  /// of a whole batch.
+  /// @throws std::invalid_argument when the columns do not fit, or the value rows or beta differ.
+  void merge(const softmax_partial& other, index_t first_column) {
+    if (first_column < 0 || first_column + other.columns() > columns()) {
+      detail::throw_invalid("softmax_partial::merge", "first_column",
+                            "a column range inside [0, " + std::to_string(columns()) + ")",
+                            std::to_string(first_column) + " + " + std::to_string(other.columns()));
+    }
     detail::require_size("softmax_partial::merge", "other", "value_rows", acc_.rows(), other.acc_.rows());
     if (other.beta_ != beta_)
       detail::throw_invalid("softmax_partial::merge", "other.beta", detail::describe(beta_), other.beta_);
-    for (index_t j = 0; j < columns(); ++j) {
-      const auto scales = detail::merge_column(max_(j), sum_(j), other.max_(j), other.sum_(j), beta_);
-      acc_.col(j) = acc_.col(j) * scales.mine + other.acc_.col(j) * scales.theirs;  // NaN factors poison it
+    for (index_t k = 0; k < other.columns(); ++k) {
+      const index_t j = first_column + k;
+      const auto scales = detail::merge_column(max_(j), sum_(j), other.max_(k), other.sum_(k), beta_);
+      if (acc_.rows() > 0)  // NaN factors poison the column
+        acc_.col(j) = acc_.col(j) * scales.mine + other.acc_.col(k) * scales.theirs;
     }
   }
 
@@ -141,29 +180,24 @@ class softmax_partial {
   }
 
  private:
-  template <class ScoresDerived>
-  void fold_scores(const Eigen::MatrixBase<ScoresDerived>& scores) {
-    detail::require_size("softmax_partial::fold", "scores", "cols", columns(), scores.cols());
-    const bool with_values = acc_.rows() > 0;  // normalisers only need no weights at all
-    if (with_values && (weights_.rows() != scores.rows() || weights_.cols() != scores.cols())) {
-      weights_.resize(scores.rows(), scores.cols());
-    }
-    const Eigen::Ref<const matrix_t<Scalar>> z(scores);
-    // The block's weights come out of the column kernel already against the merged max.
-    const auto merge = [&](index_t j, const detail::column_stats<Scalar>& block) {
+  // Folds one block of scores (rows x columns(), column j at z + j * z_stride) into (max, sum),
+  // rescaling acc; when `w` is not null the block's weights go there against the merged max (w
+  // may be z). The weights come out of the column kernel already scaled, so no extra pass.
+  void fold_block(const Scalar* z, index_t rows, index_t z_stride, Scalar* w, index_t w_stride) {
+    const bool with_values = acc_.rows() > 0;
+    const auto merge_block = [&](index_t j, const detail::column_stats<Scalar>& block) {
       const auto scales = detail::merge_column(max_(j), sum_(j), block.max, block.sum, beta_);
       if (with_values && scales.mine != Scalar(1)) acc_.col(j) *= scales.mine;  // NaN poisons it
       return static_cast<wide>(scales.theirs);
     };
-    if (!with_values) {
-      detail::reduce_columns<false>(z.data(), z.rows(), z.cols(), z.outerStride(), beta_,
-                                    static_cast<Scalar*>(nullptr), 0, merge);
+    if (w == nullptr) {
+      detail::reduce_columns<false>(z, rows, columns(), z_stride, beta_, static_cast<Scalar*>(nullptr), 0,
+                                    merge_block);
       return;
     }
-    detail::reduce_columns<true>(z.data(), z.rows(), z.cols(), z.outerStride(), beta_, weights_.data(),
-                                 weights_.outerStride(), merge);
-    for (index_t j = 0; j < columns(); ++j) {
-      if (std::isnan(max_(j))) weights_.col(j).setZero();
+    detail::reduce_columns<true>(z, rows, columns(), z_stride, beta_, w, w_stride, merge_block);
+    for (index_t j = 0; j < columns(); ++j) {  // NaN times 0 would still reach acc
+      if (std::isnan(max_(j))) Eigen::Map<vector_t<Scalar>>(w + j * w_stride, rows).setZero();
     }
   }
 

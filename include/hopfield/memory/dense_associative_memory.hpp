@@ -33,13 +33,15 @@ class dense_associative_memory {
   using scalar_type = Scalar;
   using interaction_type = Interaction;
   using energy_type = interaction_energy<Scalar, Interaction>;
+  /// The memory's options are its interaction's settings: `{.degree = 3}`.
+  using options_type = Interaction;
 
   /// @throws std::invalid_argument when the patterns are empty or hold an entry other than +-1,
   ///         or when the interaction rejects its settings (polynomials: degree outside
   ///         [2, detail::max_degree<Scalar>]).
   template <class Derived>
   explicit dense_associative_memory(const Eigen::MatrixBase<Derived>& patterns, Interaction interaction = {})
-      : energy_(checked(patterns, interaction), interaction) {}
+      : energy_(checked(patterns, interaction), interaction), patterns_(patterns.template cast<Scalar>()) {}
 
   /// Retrieves from one query (a vector: state and report) or a batch (a matrix: states and one
   /// report per column) under `update` (asynchronous by default; synchronous_update,
@@ -55,11 +57,17 @@ class dense_associative_memory {
 
   /// -sum_mu F(x^mu . s); saturates to +-inf where that is not representable in Scalar (the
   /// exponential beyond N of about 88 in float, 709 in double): use log_energy() there.
-  /// @throws std::invalid_argument when s has the wrong length or an entry other than +-1.
+  /// @throws std::invalid_argument when s is not one column of N entries in {-1, +1}.
   template <class Derived>
   [[nodiscard]] Scalar energy(const Eigen::MatrixBase<Derived>& s) const {
-    check_state("dense_associative_memory::energy", s);
-    return energy_.energy(s.template cast<Scalar>());
+    return detail::memory_energy(energy_, "dense_associative_memory::energy", s);
+  }
+
+  /// The energy of every column of `states` (N x B), one per column.
+  /// @throws std::invalid_argument when the states are not N x B with +-1 entries.
+  template <class Derived>
+  [[nodiscard]] row_vector_t<Scalar> energies(const Eigen::MatrixBase<Derived>& states) const {
+    return detail::memory_energies(energy_, "dense_associative_memory::energies", states);
   }
 
   /// The energy as sign * exp(log_abs) (signed_log), representable at every N: for the
@@ -71,13 +79,16 @@ class dense_associative_memory {
     return energy_.log_energy(s.template cast<Scalar>());
   }
 
-  /// The stored patterns, N x M (one per column).
-  [[nodiscard]] const row_major_matrix_t<Scalar>& patterns() const { return energy_.patterns(); }
+  /// The stored patterns, N x M (one per column), column-major like every memory's (the energy
+  /// keeps its own row-major copy for neuron-major sweeps).
+  [[nodiscard]] const matrix_t<Scalar>& patterns() const { return patterns_; }
   /// N, the number of neurons.
   [[nodiscard]] index_t dimension() const { return energy_.dimension(); }
   /// M, the number of stored patterns.
   [[nodiscard]] index_t size() const { return energy_.size(); }
   [[nodiscard]] const Interaction& interaction() const { return energy_.interaction(); }
+  /// The options (the interaction) the memory was built with.
+  [[nodiscard]] const options_type& options() const { return energy_.interaction(); }
   /// The energy policy, to combine with other updates or call hopfield::retrieve directly.
   [[nodiscard]] const energy_type& energy_policy() const { return energy_; }
 
@@ -98,6 +109,7 @@ class dense_associative_memory {
   }
 
   energy_type energy_;
+  matrix_t<Scalar> patterns_;
 };
 
 }  // namespace hopfield

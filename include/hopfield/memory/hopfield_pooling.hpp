@@ -5,7 +5,11 @@
 ///
 ///   auto r = hopfield::hopfield_pooling(bag, queries, {.beta = 4.0f});  // bag: N x I instances
 ///   r.pooled;   // N x Q, one pooled vector per query
-///   r.weights;  // I x Q, each column sums to 1
+///   r.weights;  // I x Q, each column sums to 1 (only when asked: .weights = true)
+///
+/// The pooled vectors come from the one streaming path (kernels/attention_partial.hpp): the
+/// I x Q scores never exist at once. The weights, when asked for, are the one I x Q result that
+/// must exist; they are recomputed block by block from the finished (max, sum) of each query.
 #include <cmath>
 #include <optional>
 #include <type_traits>
@@ -14,7 +18,9 @@
 
 #include "hopfield/core/types.hpp"
 #include "hopfield/core/validation.hpp"
-#include "hopfield/kernels/softmax.hpp"
+#include "hopfield/kernels/attention_partial.hpp"
+#include "hopfield/kernels/streaming_softmax.hpp"
+#include "hopfield/similarity/dot_product.hpp"
 
 namespace hopfield {
 
@@ -22,17 +28,22 @@ template <Real Scalar>
 struct pooling_options {
   /// Inverse temperature, > 0; unset means 1/sqrt(N_k).
   std::optional<Scalar> beta;
+  /// Also return the I x Q attention weights (memory O(I Q)).
+  bool weights = true;
+  /// How the bag is walked (block size, threads, memory budget).
+  streaming_options streaming{};
 };
 
 template <Real Scalar>
 struct pooling_result {
-  matrix_t<Scalar> pooled;   ///< N_v x Q: the pooled vector of each query
-  matrix_t<Scalar> weights;  ///< I x Q: softmax(beta K^T Q), the attention over the instances
+  matrix_t<Scalar> pooled;  ///< N_v x Q: the pooled vector of each query
+  matrix_t<Scalar>
+      weights;  ///< I x Q: softmax(beta K^T Q), the attention over the instances (empty unless asked)
 };
 
 /// Pooling with separate keys (N_k x I) and values (N_v x I) for the same I instances.
-/// @throws std::invalid_argument for an empty bag, mismatched shapes, non-finite entries or a
-///         beta that is not finite and > 0.
+/// @throws std::invalid_argument for an empty bag, mismatched shapes, non-finite entries, a
+///         beta that is not finite and > 0, or bad streaming options.
 template <class DK, class DV, class DQ>
 pooling_result<typename DK::Scalar> hopfield_pooling(const Eigen::MatrixBase<DK>& keys,
                                                      const Eigen::MatrixBase<DV>& values,
@@ -49,15 +60,23 @@ pooling_result<typename DK::Scalar> hopfield_pooling(const Eigen::MatrixBase<DK>
   detail::require_size(f, "queries", "rows", keys.rows(), queries.rows());
   const Scalar beta = options.beta.value_or(Scalar(1) / std::sqrt(static_cast<Scalar>(keys.rows())));
   detail::require_positive_finite(f, "options.beta", beta);
+  detail::validate_streaming(f, options.streaming);
   detail::require_finite(f, "keys", keys);
   detail::require_finite(f, "values", values);
   detail::require_finite(f, "queries", queries);
+  const Eigen::Ref<const matrix_t<Scalar>> k(keys);
+  const Eigen::Ref<const matrix_t<Scalar>> v(values);
+  const Eigen::Ref<const matrix_t<Scalar>> q(queries);
+  softmax_partial<Scalar> part(v.rows(), q.cols(), beta);
+  fold_attention(part, k, v, q, dot_product{}, options.streaming);
   pooling_result<Scalar> result;
-  result.weights.resize(keys.cols(), queries.cols());
-  result.weights.noalias() = keys.transpose() * queries;
-  softmax_into(result.weights, beta, result.weights);
-  result.pooled.resize(values.rows(), queries.cols());
-  result.pooled.noalias() = values * result.weights;
+  result.pooled.resize(v.rows(), q.cols());
+  part.weighted_sum_into(result.pooled);
+  if (options.weights) {
+    result.weights.resize(k.cols(), q.cols());
+    dot_product{}.scores(k, q, Eigen::Ref<matrix_t<Scalar>>(result.weights));
+    part.softmax_into(result.weights, result.weights);
+  }
   return result;
 }
 

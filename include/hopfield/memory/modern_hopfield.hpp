@@ -1,19 +1,20 @@
 #pragma once
 /// @file The continuous modern Hopfield network (Ramsauer et al. 2020): the log-sum-exp energy
-/// run by the CCCP update through the shared retrieval engine.
+/// run by the CCCP update (or any continuous update) through the shared retrieval engine.
 ///
 ///   modern_hopfield<float> mhn(X, {.beta = 8.0f});         // auto-association, X is N x M
 ///   Eigen::MatrixXf next = mhn.update(Q);                  // one step for a batch (columns)
 ///   auto r = mhn.retrieve(q);                              // to a fixed point, with a report
+///   auto part = mhn.partial(Q);                            // (max, sum, weighted values) per query
 ///   modern_hopfield<float> assoc(K, V, {.beta = 0.125f});  // hetero-association, K N_k x M, V N_v x M
 ///
 /// Hetero-association: update(Q) = V softmax(beta K^T Q) (Transformer attention with queries as
 /// columns); retrieve(q) iterates the query in key space, q <- K softmax(beta K^T q), to its
 /// fixed point (the energy lives there), and update(r.state) reads out the associated values.
+/// The score K^T q is the similarity policy `Sim` (the dot product by default, similarity/).
 #include <cmath>
 #include <cstddef>
 #include <optional>
-#include <type_traits>
 
 #include <Eigen/Core>
 
@@ -21,22 +22,21 @@
 #include "hopfield/core/types.hpp"
 #include "hopfield/core/validation.hpp"
 #include "hopfield/energy/lse_energy.hpp"
+#include "hopfield/kernels/attention_partial.hpp"
+#include "hopfield/kernels/streaming_softmax.hpp"
 #include "hopfield/memory/retrieval_engine.hpp"
+#include "hopfield/similarity/dot_product.hpp"
+#include "hopfield/similarity/similarity.hpp"
 #include "hopfield/update/cccp_update.hpp"
 
 namespace hopfield {
 
-/// Options of modern_hopfield; every field has a default.
+/// Options of modern_hopfield; every field has a default. How a retrieval runs (steps,
+/// tolerance, trace) is per call: retrieval_options.
 template <Real Scalar>
-struct modern_hopfield_options {
+struct modern_options {
   /// Inverse temperature, > 0; unset means 1/sqrt(N_k) (the Transformer's scaling).
   std::optional<Scalar> beta;
-  /// Update steps per query at most.
-  index_t max_steps = 100;
-  /// A query stops when max|change| <= tolerance * max(1, max|state|) (the engine's rule).
-  double tolerance = std::is_same_v<Scalar, float> ? 1e-5 : 1e-10;
-  /// Keep every query's energy before the first and after each step.
-  bool record_trace = false;
   /// Bytes the score blocks of all threads may take together (see streaming_options).
   std::size_t memory_budget = std::size_t{64} << 20;
   /// Patterns per block; 0 = automatic, cache-sized.
@@ -45,29 +45,32 @@ struct modern_hopfield_options {
   int threads = 0;
 };
 
-template <Real Scalar>
+template <Real Scalar, class Sim = dot_product>
+requires Similarity<Sim, Scalar>
 class modern_hopfield {
  public:
   using scalar_type = Scalar;
-  using options_type = modern_hopfield_options<Scalar>;
+  using similarity_type = Sim;
+  using options_type = modern_options<Scalar>;
+  using energy_type = lse_energy<Scalar, Sim>;
 
   /// Auto-association over the columns of `patterns` (N x M), stored as a copy.
   /// @throws std::invalid_argument for an empty or non-finite pattern matrix, beta not finite
-  ///         and > 0, max_steps <= 0, a negative or non-finite tolerance, a zero memory budget,
-  ///         or a negative block size or thread count.
+  ///         and > 0, a zero memory budget, or a negative block size or thread count.
   template <class Derived>
-  explicit modern_hopfield(const Eigen::MatrixBase<Derived>& patterns, options_type options = {})
+  explicit modern_hopfield(const Eigen::MatrixBase<Derived>& patterns, options_type options = {},
+                           Sim similarity = {})
       : options_(validated(options, patterns.rows(), patterns.cols())),
-        energy_(patterns, *options_.beta, streaming(options_)) {}
+        energy_(patterns, *options_.beta, streaming(options_), similarity) {}
 
   /// Hetero-association: keys K (N_k x M) and values V (N_v x M), column i of V belonging to
   /// column i of K.
   /// @throws std::invalid_argument as above, and when V is not N_v x M or has non-finite entries.
   template <class KeysDerived, class ValuesDerived>
   modern_hopfield(const Eigen::MatrixBase<KeysDerived>& keys, const Eigen::MatrixBase<ValuesDerived>& values,
-                  options_type options = {})
+                  options_type options = {}, Sim similarity = {})
       : options_(validated(options, keys.rows(), keys.cols())),
-        energy_(keys, *options_.beta, streaming(options_)),
+        energy_(keys, *options_.beta, streaming(options_), similarity),
         values_(values.template cast<Scalar>()),
         hetero_(true) {
     detail::require_size("modern_hopfield", "values", "cols (one value per key)", keys.cols(),
@@ -86,35 +89,30 @@ class modern_hopfield {
   [[nodiscard]] Scalar beta() const { return energy_.beta(); }
   [[nodiscard]] bool is_heteroassociative() const { return hetero_; }
   [[nodiscard]] const options_type& options() const { return options_; }
-  /// The patterns (auto-association) or keys.
+  /// The stored patterns (auto-association) or keys, N x M: what retrieval runs over.
+  [[nodiscard]] const matrix_t<Scalar>& patterns() const { return energy_.patterns(); }
+  /// The same as patterns(), under the attention name.
   [[nodiscard]] const matrix_t<Scalar>& keys() const { return energy_.patterns(); }
   /// The values (hetero-association) or the patterns.
   [[nodiscard]] const matrix_t<Scalar>& values() const { return hetero_ ? values_ : energy_.patterns(); }
   /// The energy policy, for hopfield::retrieve with other updates or options.
-  [[nodiscard]] const lse_energy<Scalar>& energy_policy() const { return energy_; }
+  [[nodiscard]] const energy_type& energy_policy() const { return energy_; }
 
   /// E(xi) = -lse(beta, X^T xi) + 1/2 xi^T xi + beta^-1 ln M + 1/2 L^2 (keys for hetero-association).
-  /// @throws std::invalid_argument for a state of the wrong length or with non-finite entries.
+  /// @throws std::invalid_argument for a state that is not one column of N finite entries.
+  /// Exists when the similarity defines an energy (HasSimilarityEnergy; the dot product does).
   template <class Derived>
+  requires HasSimilarityEnergy<Sim, Scalar>
   [[nodiscard]] Scalar energy(const Eigen::MatrixBase<Derived>& state) const {
-    static_assert(Derived::ColsAtCompileTime == 1 || Derived::ColsAtCompileTime == Eigen::Dynamic,
-                  "modern_hopfield::energy takes one state (a column vector); use energies for a batch");
-    if constexpr (Derived::ColsAtCompileTime == 1) {
-      return energy_.energy(state.template cast<Scalar>());
-    } else {
-      if (state.cols() != 1)
-        detail::throw_invalid("modern_hopfield::energy", "state", "one column", state.cols());
-      return energies(state)(0);
-    }
+    return detail::memory_energy(energy_, "modern_hopfield::energy", state);
   }
 
   /// The energy of every column of `states`, in one pass over the memory.
   /// @throws std::invalid_argument for a wrong shape or non-finite entries.
   template <class Derived>
+  requires HasSimilarityEnergy<Sim, Scalar>
   [[nodiscard]] row_vector_t<Scalar> energies(const Eigen::MatrixBase<Derived>& states) const {
-    row_vector_t<Scalar> out(states.cols());
-    energy_.energies(states.template cast<Scalar>(), out);
-    return out;
+    return detail::memory_energies(energy_, "modern_hopfield::energies", states);
   }
 
   /// One CCCP step for a batch of queries (columns): X softmax(beta X^T Q), or
@@ -141,29 +139,28 @@ class modern_hopfield {
     energy_.attend(values(), queries.template cast<Scalar>(), out, "modern_hopfield::update", "queries");
   }
 
+  /// The online-softmax partial of update(queries) over this memory's patterns: per query (column)
+  /// the max score, the sum of exp(beta (score - max)) and the weighted sum of the values. Two
+  /// memories holding disjoint sets of patterns (same beta) give, after a.merge(b), the partial
+  /// of one memory holding all of them; weighted_sum() finishes it into update(queries). This is
+  /// the reduction a sharded memory and a backward pass use.
+  /// @throws std::invalid_argument for queries of the wrong dimension or with non-finite entries.
+  template <class Derived>
+  [[nodiscard]] softmax_partial<Scalar> partial(const Eigen::MatrixBase<Derived>& queries) const {
+    detail::require_size("modern_hopfield::partial", "queries", "rows", dimension(), queries.rows());
+    return energy_.partial(values(), queries.template cast<Scalar>(), "modern_hopfield::partial", "queries");
+  }
+
   /// Iterates each query (a vector, or the columns of a matrix) to its own fixed point through
-  /// the shared engine, with this memory's max_steps, tolerance and record_trace.
-  /// @throws std::invalid_argument for queries of the wrong dimension, an empty batch or
-  ///         non-finite entries.
-  template <class Derived>
-  [[nodiscard]] auto retrieve(const Eigen::MatrixBase<Derived>& queries) const {
-    return retrieve(queries, retrieval_defaults());
-  }
-
-  /// retrieve with explicit engine options.
-  template <class Derived>
+  /// the shared engine: CCCP steps unless another continuous update is given (e.g.
+  /// damped_cccp_update), with per-call options (an unset tolerance is the energy's default).
+  /// @throws std::invalid_argument for queries of the wrong dimension, an empty batch,
+  ///         non-finite entries or bad options (see hopfield::retrieve).
+  template <class Derived, class Update = cccp_update>
+  requires UpdatePolicy<Update, energy_type>
   [[nodiscard]] auto retrieve(const Eigen::MatrixBase<Derived>& queries,
-                              const retrieval_options& options) const {
-    return hopfield::retrieve(energy_, cccp_update{}, queries.template cast<Scalar>(), options);
-  }
-
-  /// The engine options this memory's retrieve uses.
-  [[nodiscard]] retrieval_options retrieval_defaults() const {
-    retrieval_options r;
-    r.max_steps = options_.max_steps;
-    r.tolerance = options_.tolerance;
-    r.record_trace = options_.record_trace;
-    return r;
+                              const retrieval_options& options = {}, const Update& update = {}) const {
+    return hopfield::retrieve(energy_, update, queries.template cast<Scalar>(), options);
   }
 
  private:
@@ -171,10 +168,6 @@ class modern_hopfield {
     detail::require_non_empty("modern_hopfield", "patterns", rows, cols);
     if (!options.beta) options.beta = Scalar(1) / std::sqrt(static_cast<Scalar>(rows));
     detail::require_positive_finite("modern_hopfield", "options.beta", *options.beta);
-    if (options.max_steps <= 0) {
-      detail::throw_invalid("modern_hopfield", "options.max_steps", "a step limit > 0", options.max_steps);
-    }
-    detail::require_non_negative_finite("modern_hopfield", "options.tolerance", options.tolerance);
     detail::validate_streaming("modern_hopfield", streaming(options));
     return options;
   }
@@ -184,7 +177,7 @@ class modern_hopfield {
   }
 
   options_type options_;
-  lse_energy<Scalar> energy_;
+  energy_type energy_;
   matrix_t<Scalar> values_;  // empty for auto-association
   bool hetero_ = false;
 };

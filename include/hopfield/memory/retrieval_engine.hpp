@@ -26,7 +26,7 @@ inline void validate_options(std::string_view function, const retrieval_options&
   if (options.max_steps <= 0) {
     throw_invalid(function, "options.max_steps", "a step limit > 0", options.max_steps);
   }
-  require_non_negative_finite(function, "options.tolerance", options.tolerance);
+  if (options.tolerance) require_non_negative_finite(function, "options.tolerance", *options.tolerance);
 }
 
 template <class E, class U, class Derived>
@@ -43,12 +43,55 @@ void validate_retrieval(std::string_view function, const E& energy, const U& upd
   }
 }
 
+/// The rows and entries a state of `energy` must have: N rows, +-1 entries for a binary energy,
+/// finite entries otherwise.
+template <class E, class Derived>
+void validate_states(std::string_view function, std::string_view argument, const E& energy,
+                     const Eigen::MatrixBase<Derived>& states) {
+  require_size(function, argument, "rows", energy.dimension(), states.rows());
+  if constexpr (BinaryEnergyPolicy<E>) {
+    require_binary(function, argument, states);
+  } else {
+    require_finite(function, argument, states);
+  }
+}
+
+/// The tolerance a retrieval runs with: the options' when set, else the energy's own
+/// `default_tolerance()` (the modern energy's 1e-5 in float), else 0 (binary states: exact).
+template <class E>
+double resolved_tolerance(const E& energy, const retrieval_options& options) {
+  if (options.tolerance) return *options.tolerance;
+  if constexpr (requires {
+                  { energy.default_tolerance() } -> std::convertible_to<double>;
+                }) {
+    return energy.default_tolerance();
+  } else {
+    return 0;
+  }
+}
+
 template <class Scalar, class A, class B>
 bool within_tolerance(const A& next, const B& current, double tolerance) {
   const Scalar change = (next - current).cwiseAbs().maxCoeff();
   if (tolerance == 0) return change == Scalar(0);
   const Scalar scale = std::max(Scalar(1), current.cwiseAbs().maxCoeff());
   return change <= static_cast<Scalar>(tolerance) * scale;
+}
+
+/// The stopping seam: whether a batch step from `current` to `next` ends the query. An update
+/// policy may decide through an optional `bool converged(const E&, next, current, double
+/// tolerance) const` (an ODE integrator stops on the size of the time derivative, not on the
+/// change per step); otherwise the change must be within the tolerance.
+template <class U, class E>
+bool step_converged(const U& update, const E& energy, const Eigen::Ref<const vector_t<scalar_of<E>>>& next,
+                    const Eigen::Ref<const vector_t<scalar_of<E>>>& current, double tolerance) {
+  if constexpr (requires {
+                  { update.converged(energy, next, current, tolerance) } -> std::convertible_to<bool>;
+                }) {
+    return update.converged(energy, next, current, tolerance);
+  } else {
+    return within_tolerance<scalar_of<E>>(next, current, tolerance);
+  }
 }
 
 /// Whether a sweep without a change ends the query. Update policies may say otherwise through an
@@ -102,13 +145,35 @@ void batch_energies(const E& energy, const Eigen::Ref<const matrix_t<scalar_of<E
   }
 }
 
+/// A memory's energy(state): one validated column.
+template <class E, class Derived>
+scalar_of<E> memory_energy(const E& energy, std::string_view function,
+                           const Eigen::MatrixBase<Derived>& state) {
+  require_size(function, "state", "cols", 1, state.cols());
+  validate_states(function, "state", energy, state);
+  return energy.energy(state.col(0).template cast<scalar_of<E>>());
+}
+
+/// A memory's energies(states): one energy per validated column, through the energy's batch
+/// member when it has one.
+template <class E, class Derived>
+row_vector_t<scalar_of<E>> memory_energies(const E& energy, std::string_view function,
+                                           const Eigen::MatrixBase<Derived>& states) {
+  validate_states(function, "states", energy, states);
+  row_vector_t<scalar_of<E>> out(states.cols());
+  batch_energies(energy, states.template cast<scalar_of<E>>(), out);
+  return out;
+}
+
 template <class E, class U>
 void run_batch_steps(const E& energy, const U& update, Eigen::Ref<matrix_t<scalar_of<E>>> states,
                      const retrieval_options& options, std::vector<query_report<scalar_of<E>>>& reports) {
   using Scalar = scalar_of<E>;
+  const double tolerance = resolved_tolerance(energy, options);
   const index_t rows = states.rows();
   const index_t count = states.cols();
-  matrix_t<Scalar> previous = states;  // state two steps back, for 2-cycles
+  matrix_t<Scalar> previous;  // state two steps back, for 2-cycles (binary states only)
+  if constexpr (BinaryEnergyPolicy<E>) previous = states;
   matrix_t<Scalar> active_states(rows, count);
   matrix_t<Scalar> next(rows, count);
   std::vector<index_t> active(static_cast<std::size_t>(count));
@@ -129,10 +194,14 @@ void run_batch_steps(const E& energy, const U& update, Eigen::Ref<matrix_t<scala
       const index_t j = active[static_cast<std::size_t>(k)];
       auto& report = reports[static_cast<std::size_t>(j)];
       report.steps = step;
-      const bool unchanged = within_tolerance<Scalar>(next.col(k), states.col(j), options.tolerance);
-      const bool cycled = !unchanged && step >= 2 &&
-                          within_tolerance<Scalar>(next.col(k), previous.col(j), options.tolerance);
-      previous.col(j) = states.col(j);
+      const bool unchanged = step_converged(update, energy, next.col(k), states.col(j), tolerance);
+      // A 2-cycle can only occur where states are binary (synchronous sign updates); continuous
+      // dynamics that revisit a state two steps back are still moving.
+      bool cycled = false;
+      if constexpr (BinaryEnergyPolicy<E>) {
+        cycled = !unchanged && step >= 2 && within_tolerance<Scalar>(next.col(k), previous.col(j), tolerance);
+      }
+      if constexpr (BinaryEnergyPolicy<E>) previous.col(j) = states.col(j);
       states.col(j) = next.col(k);
       if (options.record_trace) report.energy_trace.push_back(energies(k));
       if (unchanged) {
