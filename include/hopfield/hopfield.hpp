@@ -30,6 +30,7 @@
 #include "hopfield/memory/classical_hopfield.hpp"
 #include "hopfield/memory/dense_associative_memory.hpp"
 #include "hopfield/memory/hopfield_pooling.hpp"
+#include "hopfield/memory/memory_interface.hpp"
 #include "hopfield/memory/modern_hopfield.hpp"
 #include "hopfield/memory/retrieval_engine.hpp"
 #include "hopfield/similarity/dot_product.hpp"

@@ -181,7 +181,7 @@ void fold_block_range(softmax_partial<Scalar>& part, vector_t<Scalar>& scratch,
                       index_t first_query, const Similarity& similarity, const ScoreMask& mask, index_t block,
                       index_t first, index_t last) {
   const index_t patterns = memory.keys.cols();
-  const serial_products serial;
+  [[maybe_unused]] const serial_products serial;
   for (index_t b = first; b < last; ++b) {
     const index_t start = b * block;
     const index_t m = std::min(block, patterns - start);

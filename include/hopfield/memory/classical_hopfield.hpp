@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include <string_view>
+
 #include <Eigen/Core>
 
 #include "hopfield/core/concepts.hpp"
@@ -16,6 +18,7 @@
 #include "hopfield/learning/learning_rule.hpp"
 #include "hopfield/learning/pseudo_inverse.hpp"
 #include "hopfield/learning/storkey.hpp"
+#include "hopfield/memory/memory_interface.hpp"
 #include "hopfield/memory/retrieval_engine.hpp"
 #include "hopfield/update/asynchronous_update.hpp"
 
@@ -29,9 +32,10 @@ struct classical_options {
   Rule rule{};                                ///< the rule's own settings (pseudo_inverse::tolerance)
 };
 
-/// A classical Hopfield network over N neurons storing M patterns (the columns of X).
+/// A classical Hopfield network over N neurons storing M patterns (the columns of X). retrieve
+/// (asynchronous updates by default), energy and energies come from memory_interface.
 template <Real Scalar, class Rule = hebbian>
-class classical_hopfield {
+class classical_hopfield : public memory_interface<classical_hopfield<Scalar, Rule>, asynchronous_update> {
   static_assert(hopfield::LearningRule<Rule, Scalar>,
                 "classical_hopfield: the learning rule must satisfy hopfield::LearningRule");
 
@@ -40,6 +44,7 @@ class classical_hopfield {
   using rule_type = Rule;
   using energy_type = quadratic_energy<Scalar>;
   using options_type = classical_options<Scalar, Rule>;
+  static constexpr std::string_view name = "classical_hopfield";
 
   /// Stores the +-1 patterns given as the columns of an N x M matrix.
   /// @throws std::invalid_argument (naming "classical_hopfield") when X is empty, has an entry
@@ -88,33 +93,6 @@ class classical_hopfield {
     patterns_.swap(grown);
     learner_ = std::move(learner);
     energy_ = std::move(energy);
-  }
-
-  /// Retrieves from one query (a vector: retrieval_result) or a batch (columns:
-  /// batch_retrieval_result), by asynchronous updates unless another update is given.
-  /// @throws std::invalid_argument as hopfield::retrieve: a query of the wrong dimension or with
-  ///         an entry other than +-1, max_steps <= 0, a negative temperature ...
-  template <class Derived, class Update = asynchronous_update>
-  requires UpdatePolicy<Update, energy_type>
-  auto retrieve(const Eigen::MatrixBase<Derived>& query, const retrieval_options& options = {},
-                const Update& update = {}) const {
-    return hopfield::retrieve(energy_, update, query, options);
-  }
-
-  /// E(s) = -1/2 s^T W s + theta^T s.
-  /// @throws std::invalid_argument (naming "classical_hopfield::energy") when s is not a +-1
-  ///         vector of length N.
-  template <class Derived>
-  [[nodiscard]] Scalar energy(const Eigen::MatrixBase<Derived>& state) const {
-    return detail::memory_energy(energy_, "classical_hopfield::energy", state);
-  }
-
-  /// The energy of every column of `states` (N x B), one per column.
-  /// @throws std::invalid_argument (naming "classical_hopfield::energies") when the states are
-  ///         not N x B with +-1 entries.
-  template <class Derived>
-  [[nodiscard]] row_vector_t<Scalar> energies(const Eigen::MatrixBase<Derived>& states) const {
-    return detail::memory_energies(energy_, "classical_hopfield::energies", states);
   }
 
   /// W = (stored matrix) / denominator, N x N (a copy).

@@ -10,6 +10,8 @@
 /// docs/dense.md describes the interactions, the update, the numerics and capacity.
 #include <utility>
 
+#include <string_view>
+
 #include <Eigen/Core>
 
 #include "hopfield/core/concepts.hpp"
@@ -18,6 +20,7 @@
 #include "hopfield/core/validation.hpp"
 #include "hopfield/energy/interaction_energy.hpp"
 #include "hopfield/energy/interactions.hpp"
+#include "hopfield/memory/memory_interface.hpp"
 #include "hopfield/memory/retrieval_engine.hpp"
 #include "hopfield/update/asynchronous_update.hpp"
 
@@ -26,15 +29,20 @@ namespace hopfield {
 /// Stores +-1 patterns (columns of an N x M matrix) under an interaction F: polynomial (the
 /// default, F(x) = x^n), rectified_polynomial (max(x, 0)^n), exponential (exp(x)) or any type
 /// satisfying InteractionFunction. The interaction value is the memory's option: `{.degree = 3}`.
+/// retrieve (asynchronous updates by default; deterministic for a given options.seed), energy
+/// (-sum_mu F(x^mu . s), saturating to +-inf where Scalar cannot hold it: use log_energy there)
+/// and energies come from memory_interface.
 template <Real Scalar, class Interaction = polynomial>
 requires InteractionFunction<Interaction, Scalar>
-class dense_associative_memory {
+class dense_associative_memory
+    : public memory_interface<dense_associative_memory<Scalar, Interaction>, asynchronous_update> {
  public:
   using scalar_type = Scalar;
   using interaction_type = Interaction;
   using energy_type = interaction_energy<Scalar, Interaction>;
   /// The memory's options are its interaction's settings: `{.degree = 3}`.
   using options_type = Interaction;
+  static constexpr std::string_view name = "dense_associative_memory";
 
   /// @throws std::invalid_argument when the patterns are empty or hold an entry other than +-1,
   ///         or when the interaction rejects its settings (polynomials: degree outside
@@ -42,33 +50,6 @@ class dense_associative_memory {
   template <class Derived>
   explicit dense_associative_memory(const Eigen::MatrixBase<Derived>& patterns, Interaction interaction = {})
       : energy_(checked(patterns, interaction), interaction), patterns_(patterns.template cast<Scalar>()) {}
-
-  /// Retrieves from one query (a vector: state and report) or a batch (a matrix: states and one
-  /// report per column) under `update` (asynchronous by default; synchronous_update,
-  /// stochastic_update or any UpdatePolicy). Deterministic for a given options.seed.
-  /// @throws std::invalid_argument for a query of the wrong dimension, an empty batch, an entry
-  ///         other than +-1, or bad options (see hopfield::retrieve).
-  template <class Derived, class Update = asynchronous_update>
-  requires UpdatePolicy<Update, energy_type>
-  auto retrieve(const Eigen::MatrixBase<Derived>& query, const retrieval_options& options = {},
-                const Update& update = {}) const {
-    return hopfield::retrieve(energy_, update, query, options);
-  }
-
-  /// -sum_mu F(x^mu . s); saturates to +-inf where that is not representable in Scalar (the
-  /// exponential beyond N of about 88 in float, 709 in double): use log_energy() there.
-  /// @throws std::invalid_argument when s is not one column of N entries in {-1, +1}.
-  template <class Derived>
-  [[nodiscard]] Scalar energy(const Eigen::MatrixBase<Derived>& s) const {
-    return detail::memory_energy(energy_, "dense_associative_memory::energy", s);
-  }
-
-  /// The energy of every column of `states` (N x B), one per column.
-  /// @throws std::invalid_argument when the states are not N x B with +-1 entries.
-  template <class Derived>
-  [[nodiscard]] row_vector_t<Scalar> energies(const Eigen::MatrixBase<Derived>& states) const {
-    return detail::memory_energies(energy_, "dense_associative_memory::energies", states);
-  }
 
   /// The energy as sign * exp(log_abs) (signed_log), representable at every N: for the
   /// exponential, sign = -1 and log_abs = logsumexp_mu(x^mu . s).

@@ -16,6 +16,8 @@
 #include <cstddef>
 #include <optional>
 
+#include <string_view>
+
 #include <Eigen/Core>
 
 #include "hopfield/core/results.hpp"
@@ -24,6 +26,7 @@
 #include "hopfield/energy/lse_energy.hpp"
 #include "hopfield/kernels/attention_partial.hpp"
 #include "hopfield/kernels/streaming_softmax.hpp"
+#include "hopfield/memory/memory_interface.hpp"
 #include "hopfield/memory/retrieval_engine.hpp"
 #include "hopfield/similarity/dot_product.hpp"
 #include "hopfield/similarity/similarity.hpp"
@@ -45,14 +48,19 @@ struct modern_options {
   int threads = 0;
 };
 
+/// retrieve (CCCP steps by default, any continuous update such as damped_cccp_update), energy
+/// (E(xi) = -lse(beta, X^T xi) + 1/2 xi^T xi + beta^-1 ln M + 1/2 L^2, on the keys for
+/// hetero-association) and energies come from memory_interface; energy and energies exist when
+/// the similarity defines an energy (HasSimilarityEnergy; the dot product does).
 template <Real Scalar, class Sim = dot_product>
 requires Similarity<Sim, Scalar>
-class modern_hopfield {
+class modern_hopfield : public memory_interface<modern_hopfield<Scalar, Sim>, cccp_update> {
  public:
   using scalar_type = Scalar;
   using similarity_type = Sim;
   using options_type = modern_options<Scalar>;
   using energy_type = lse_energy<Scalar, Sim>;
+  static constexpr std::string_view name = "modern_hopfield";
 
   /// Auto-association over the columns of `patterns` (N x M), stored as a copy.
   /// @throws std::invalid_argument for an empty or non-finite pattern matrix, beta not finite
@@ -98,23 +106,6 @@ class modern_hopfield {
   /// The energy policy, for hopfield::retrieve with other updates or options.
   [[nodiscard]] const energy_type& energy_policy() const { return energy_; }
 
-  /// E(xi) = -lse(beta, X^T xi) + 1/2 xi^T xi + beta^-1 ln M + 1/2 L^2 (keys for hetero-association).
-  /// @throws std::invalid_argument for a state that is not one column of N finite entries.
-  /// Exists when the similarity defines an energy (HasSimilarityEnergy; the dot product does).
-  template <class Derived>
-  requires HasSimilarityEnergy<Sim, Scalar>
-  [[nodiscard]] Scalar energy(const Eigen::MatrixBase<Derived>& state) const {
-    return detail::memory_energy(energy_, "modern_hopfield::energy", state);
-  }
-
-  /// The energy of every column of `states`, in one pass over the memory.
-  /// @throws std::invalid_argument for a wrong shape or non-finite entries.
-  template <class Derived>
-  requires HasSimilarityEnergy<Sim, Scalar>
-  [[nodiscard]] row_vector_t<Scalar> energies(const Eigen::MatrixBase<Derived>& states) const {
-    return detail::memory_energies(energy_, "modern_hopfield::energies", states);
-  }
-
   /// One CCCP step for a batch of queries (columns): X softmax(beta X^T Q), or
   /// V softmax(beta K^T Q). A vector gives a vector.
   /// @throws std::invalid_argument for queries of the wrong dimension or with non-finite entries.
@@ -149,18 +140,6 @@ class modern_hopfield {
   [[nodiscard]] softmax_partial<Scalar> partial(const Eigen::MatrixBase<Derived>& queries) const {
     detail::require_size("modern_hopfield::partial", "queries", "rows", dimension(), queries.rows());
     return energy_.partial(values(), queries.template cast<Scalar>(), "modern_hopfield::partial", "queries");
-  }
-
-  /// Iterates each query (a vector, or the columns of a matrix) to its own fixed point through
-  /// the shared engine: CCCP steps unless another continuous update is given (e.g.
-  /// damped_cccp_update), with per-call options (an unset tolerance is the energy's default).
-  /// @throws std::invalid_argument for queries of the wrong dimension, an empty batch,
-  ///         non-finite entries or bad options (see hopfield::retrieve).
-  template <class Derived, class Update = cccp_update>
-  requires UpdatePolicy<Update, energy_type>
-  [[nodiscard]] auto retrieve(const Eigen::MatrixBase<Derived>& queries,
-                              const retrieval_options& options = {}, const Update& update = {}) const {
-    return hopfield::retrieve(energy_, update, queries.template cast<Scalar>(), options);
   }
 
  private:
