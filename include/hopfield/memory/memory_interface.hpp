@@ -24,8 +24,10 @@ class memory_interface {
   /// @throws std::invalid_argument as hopfield::retrieve: queries of the wrong dimension, an
   ///         empty batch, entries that are not +-1 (binary memories) or not finite (continuous
   ///         ones), max_steps <= 0, a negative tolerance, or an update that rejects its settings.
-  template <class Derived, class Update = DefaultUpdate>
-  requires UpdatePolicy<Update, typename Memory::energy_type>
+  // M = Memory makes the constraint depend on this member's own parameters, so that it is checked
+  // at the call (Memory is complete there), not when the memory's class derives from this one.
+  template <class Derived, class Update = DefaultUpdate, class M = Memory>
+  requires UpdatePolicy<Update, typename M::energy_type>
   [[nodiscard]] auto retrieve(const Eigen::MatrixBase<Derived>& queries,
                               const retrieval_options& options = {}, const Update& update = {}) const {
     return hopfield::retrieve(self().energy_policy(), update, queries, options);
@@ -34,16 +36,16 @@ class memory_interface {
   /// The energy of one state (one column of N entries).
   /// @throws std::invalid_argument (naming "<memory>::energy") for a state of another shape or
   ///         with entries that are not +-1 (binary memories) or not finite (continuous ones).
-  template <class Derived>
-  requires EnergyPolicy<typename Memory::energy_type>
+  template <class Derived, class M = Memory>
+  requires EnergyPolicy<typename M::energy_type>
   [[nodiscard]] auto energy(const Eigen::MatrixBase<Derived>& state) const {
     return detail::memory_energy(self().energy_policy(), std::string(Memory::name) + "::energy", state);
   }
 
   /// The energy of every column of `states` (N x B), in one pass where the energy has one.
   /// @throws std::invalid_argument (naming "<memory>::energies") as energy.
-  template <class Derived>
-  requires EnergyPolicy<typename Memory::energy_type>
+  template <class Derived, class M = Memory>
+  requires EnergyPolicy<typename M::energy_type>
   [[nodiscard]] auto energies(const Eigen::MatrixBase<Derived>& states) const {
     return detail::memory_energies(self().energy_policy(), std::string(Memory::name) + "::energies", states);
   }
