@@ -120,7 +120,9 @@ void BM_read_once(benchmark::State& state) {
 constexpr index_t large_m = index_t{1} << 18;  // 128 x 2^18 floats = 128 MiB > 32 MiB L3
 
 // The fastest repetition: on a shared machine the minimum is the figure least disturbed by others.
-double fastest(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
+double fastest(const std::vector<double>& v) {
+  return *std::min_element(v.begin(), v.end());
+}
 
 }  // namespace
 
