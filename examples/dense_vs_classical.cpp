@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   try {
     if (!args.parse(argc, argv)) return 0;
     const auto n = static_cast<index_t>(args.integer("neurons", 4, 1 << 14));
-    const std::vector<double> counts = args.reals("counts", 1, 1 << 20);
+    const std::vector<long long> counts = args.integers("counts", 1, 1 << 20);
     const double rho = args.real("flip", 0.0, 0.5);
     const auto queries = static_cast<index_t>(args.integer("queries", 1, 1 << 16));
     const auto seed = static_cast<std::uint64_t>(args.integer("seed", 0, 1LL << 62));
@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
     example::stopwatch clock;
     example::table table(
         {"M", "M / N", "classical", "degree 2", "degree 3", "degree 4 (abs)", "exponential"});
-    for (const double count : counts) {
+    for (const long long count : counts) {
       const auto m = static_cast<index_t>(count);
       const matrix x = hopfield::random_binary_patterns<float>(n, m, seed + static_cast<std::uint64_t>(m));
       // Probes spread evenly over the memory.

@@ -13,13 +13,20 @@
 /// masked half as 0 (the mean image there, i.e. no information), the query then scaled to unit length.
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <new>
 #include <optional>
 #include <span>
+#include <sstream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <hopfield/hopfield.hpp>
 
@@ -92,6 +99,77 @@ image_set load(const data_paths& paths, index_t needed) {
                                " labels for " + std::to_string(count) + " images");
     }
     out.labels.assign(labels.values.begin(), labels.values.begin() + needed);
+  }
+  return out;
+}
+
+/// A usage_error naming --png unless the picture's file can be opened for writing: checked before
+/// the run, so a typo costs no waiting. An existing file is left as it is, and no new one behind.
+void check_writable(const fs::path& png) {
+  std::error_code ec;
+  if (fs::is_directory(png, ec)) {
+    throw example::usage_error("option --png: expected a file to write the picture to, got the folder '" +
+                               png.string() + "'");
+  }
+  const bool existed = fs::exists(png, ec);
+  errno = 0;
+  std::ofstream probe(png, std::ios::binary | std::ios::app);
+  const int error = errno;
+  if (!probe) {
+    throw example::usage_error("option --png: expected a file that can be written, got '" + png.string() +
+                               "'" + (error != 0 ? std::string(" (") + std::strerror(error) + ")" : ""));
+  }
+  probe.close();
+  if (!existed) fs::remove(png, ec);
+}
+
+/// What a run's memory grows with, filled in as the options are read and the data loaded.
+struct run_sizes {
+  index_t stored = 0, queries = 0, rows = 0, cols = 0;
+  std::string images;  // the images file
+};
+
+/// Bytes a run needs, roughly: the classical network's N x N float weights, about ten N x K
+/// matrices (the images, their encodings, the memories' copies), about twenty N x Q (queries and
+/// states per memory and kind) and the K x Q scores of the accuracy.
+double estimated_bytes(const run_sizes& s) {
+  const auto n = static_cast<double>(s.rows) * static_cast<double>(s.cols);
+  const auto k = static_cast<double>(s.stored);
+  const auto q = static_cast<double>(s.queries);
+  return 4.0 * (n * n + 10.0 * n * k + 20.0 * n * q + k * q);
+}
+
+double physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page) : 0.0;
+}
+
+std::string gib(double bytes) {
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(1);
+  out << bytes / (1024.0 * 1024.0 * 1024.0) << " GiB";
+  return out.str();
+}
+
+/// Which options make the run as large as it is, for the message when it does not fit in memory.
+std::string too_large(const example::arguments& args, const run_sizes& s, const std::string& what) {
+  auto option = [&](const std::string& name, index_t value) {
+    return "--" + name + " " + std::to_string(value) + (args.given(name) ? "" : " (default)");
+  };
+  std::string out = what + " with " + option("stored", s.stored) + " and " + option("queries", s.queries);
+  const std::string source = (args.given("data") ? "--data " : "") + s.images;
+  if (s.rows > 0) {
+    const index_t n = s.rows * s.cols;
+    const double need = estimated_bytes(s);
+    const double weights = 4.0 * static_cast<double>(n) * static_cast<double>(n);
+    out += " on images of " + std::to_string(s.rows) + " x " + std::to_string(s.cols) +
+           " pixels (N = " + std::to_string(n) + ", from " + source + "): the run needs about " + gib(need);
+    if (weights >= 0.5 * need) out += " (the classical network's N x N weights alone " + gib(weights) + ")";
+    out += "; lower --stored or --queries, or use smaller images";
+  } else {
+    out += " while reading " + source + "; lower --stored";
   }
   return out;
 }
@@ -197,6 +275,7 @@ int main(int argc, char** argv) {
   args.option("png", "PATH", "where to write the picture",
               (fs::temp_directory_path() / "fashion_recall.png").string());
   args.option("shown", "R", "images shown per kind of corruption in the picture", "4");
+  run_sizes sizes;  // for the message when the run does not fit in memory
   try {
     if (!args.parse(argc, argv)) return 0;
     const std::string set = args.text("set");
@@ -204,7 +283,24 @@ int main(int argc, char** argv) {
       throw example::usage_error("option --set: expected t10k or train, got '" + set + "'");
     const auto stored_count = static_cast<index_t>(args.integer("stored", 2, 60000));
     const auto query_count = static_cast<index_t>(args.integer("queries", 1, 60000));
-    if (query_count > stored_count) throw example::usage_error("option --queries: at most --stored queries");
+    if (query_count > stored_count) {
+      // Each query is a distinct stored image: name the option the user gave, not a default.
+      const std::string q = std::to_string(query_count), k = std::to_string(stored_count);
+      const std::string fix = "give --queries " + k + " or fewer, or --stored " + q + " or more";
+      if (!args.given("queries")) {
+        throw example::usage_error("option --stored: " + k + " leaves no room for the default --queries " +
+                                   q + " (each query is a distinct stored image); " + fix);
+      }
+      if (!args.given("stored")) {
+        throw example::usage_error("option --queries: " + q + " is more than the default --stored " + k +
+                                   " (each query is a distinct stored image); " + fix);
+      }
+      throw example::usage_error("options --queries " + q + " and --stored " + k +
+                                 ": expected at most as many queries as stored images (each query is a "
+                                 "distinct stored image)");
+    }
+    sizes.stored = stored_count;
+    sizes.queries = query_count;
     const auto sigma = static_cast<float>(args.real("sigma", 0.0, 10.0));
     const auto beta = static_cast<float>(args.real("beta", 1e-6, 1e6));
     const auto seed = static_cast<std::uint64_t>(args.integer("seed", 0, 1LL << 62));
@@ -214,6 +310,8 @@ int main(int argc, char** argv) {
       throw example::usage_error("option --mask-fill: expected background or random, got '" + mask_fill +
                                  "'");
     }
+    const fs::path png = args.text("png");
+    if (shown > 0) check_writable(png);
 
     // The data: a missing default location is a notice (the package is optional), a missing or
     // broken file the user named is an error.
@@ -227,9 +325,17 @@ int main(int argc, char** argv) {
                 << "or pass the IDX files' folder: fashion_recall --data PATH. Nothing to do.\n";
       return 0;
     }
+    sizes.images = paths.images.string();
     example::stopwatch load_clock;
     const image_set data = load(paths, stored_count);
     const index_t n = data.rows * data.cols;
+    sizes.rows = data.rows;
+    sizes.cols = data.cols;
+    if (const double have = physical_memory_bytes(); have > 0 && estimated_bytes(sizes) > have) {
+      std::cerr << "fashion_recall: "
+                << too_large(args, sizes, "too large for this machine's " + gib(have) + " of memory") << '\n';
+      return 1;
+    }
     std::cout << "Fashion-MNIST (" << paths.images.string() << "): " << stored_count << " images of "
               << data.rows << " x " << data.cols << " stored (N = " << n << "), read in "
               << example::fixed(load_clock.seconds(), 2) << " s\n";
@@ -388,7 +494,6 @@ int main(int argc, char** argv) {
           put(row, 7, from_continuous(states_of("modern", kinds[k].name).col(q)));
         }
       }
-      const fs::path png = args.text("png");
       grid.write_png(png);
       std::cout << "\nwrote " << png.string() << " (" << grid.width() << " x " << grid.height()
                 << "): per row original | binarised | binary query | classical | dense x^3 | dense exp |\n"
@@ -413,6 +518,9 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const example::idx_error& e) {
     std::cerr << "fashion_recall: " << e.what() << '\n';
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "fashion_recall: " << too_large(args, sizes, "out of memory") << '\n';
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "fashion_recall: " << e.what() << '\n';

@@ -17,6 +17,8 @@
 
 #include <hopfield/hopfield.hpp>
 
+#include "common/args.hpp"
+
 namespace {
 using hopfield::index_t;
 using vec = hopfield::vector_t<double>;
@@ -29,47 +31,6 @@ struct settings {
   int trials = 1000;       // visiting orders in the statistics
   int flips = -1;          // -1: the seed document's 8 bits; else K bits chosen by the seed
 };
-
-void usage(std::ostream& out) {
-  out << "usage: glyph_recall [--seed S] [--trials T] [--flips K] [--help]\n"
-         "\n"
-         "Stores the 5x5 glyphs X, T and O in a classical Hopfield network (Hebbian, N = 25),\n"
-         "recalls X from a noisy copy sweep by sweep, then reports over T seeded visiting orders\n"
-         "how often each glyph or a spurious state is reached.\n"
-         "\n"
-         "  --seed S    seed of the visiting order drawn sweep by sweep (default 1)\n"
-         "  --trials T  visiting orders in the statistics, seeds 0..T-1 (default 1000)\n"
-         "  --flips K   flip K random bits of X (chosen with --seed) instead of the seed\n"
-         "              document's 8 bits at row-major indices 1, 3, 4, 14, 18, 20, 21, 24\n";
-}
-
-bool parse(int argc, char** argv, settings& s) {
-  for (int k = 1; k < argc; ++k) {
-    const std::string_view arg = argv[k];
-    auto value = [&](long long low, long long high, long long& out) {
-      if (k + 1 >= argc) return false;
-      char* end = nullptr;
-      out = std::strtoll(argv[++k], &end, 10);
-      return *end == '\0' && out >= low && out <= high;
-    };
-    long long v = 0;
-    if (arg == "--help" || arg == "-h") {
-      usage(std::cout);
-      std::exit(0);
-    } else if (arg == "--seed" && value(0, (1LL << 62), v)) {
-      s.seed = static_cast<std::uint64_t>(v);
-    } else if (arg == "--trials" && value(1, 1000000, v)) {
-      s.trials = static_cast<int>(v);
-    } else if (arg == "--flips" && value(0, neurons, v)) {
-      s.flips = static_cast<int>(v);
-    } else {
-      std::cerr << "glyph_recall: bad argument '" << arg << "'\n\n";
-      usage(std::cerr);
-      return false;
-    }
-  }
-  return true;
-}
 
 vec glyph(const std::array<std::string_view, side>& rows) {
   vec v(neurons);
@@ -121,8 +82,27 @@ std::string name_of(const vec& s, const hopfield::matrix_t<double>& glyphs) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  example::arguments args(
+      "glyph_recall",
+      "Stores the 5x5 glyphs X, T and O in a classical Hopfield network (Hebbian, N = 25),\n"
+      "recalls X from a noisy copy sweep by sweep, then reports over T seeded visiting orders\n"
+      "how often each glyph or a spurious state is reached.");
+  args.option("seed", "S", "seed of the visiting order drawn sweep by sweep (and of --flips' bits)", "1");
+  args.option("trials", "T", "visiting orders in the statistics, seeds 0..T-1", "1000");
+  args.option("flips", "K",
+              "flip K random bits of X (chosen with --seed), not the seed document's 8 bits "
+              "(row-major 1, 3, 4, 14, 18, 20, 21, 24)",
+              "");
   settings opt;
-  if (!parse(argc, argv, opt)) return 2;
+  try {
+    if (!args.parse(argc, argv)) return 0;
+    opt.seed = static_cast<std::uint64_t>(args.integer("seed", 0, 1LL << 62));
+    opt.trials = static_cast<int>(args.integer("trials", 1, 1000000));
+    if (args.given("flips")) opt.flips = static_cast<int>(args.integer("flips", 0, neurons));
+  } catch (const example::usage_error& e) {
+    std::cerr << "glyph_recall: " << e.what() << "\n(--help lists the options)\n";
+    return 2;
+  }
 
   hopfield::matrix_t<double> glyphs(neurons, 3);
   glyphs.col(0) = glyph({"#...#", ".#.#.", "..#..", ".#.#.", "#...#"});

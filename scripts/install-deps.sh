@@ -4,7 +4,8 @@
 # data (Fashion-MNIST for the recall example), figures (gnuplot), peers (numpy for bench/peers, on
 # OpenBLAS: without libopenblas0-pthread, --no-install-recommends leaves numpy on the reference
 # BLAS, about 10x slower on the batched update, which would flatter us),
-# lint (clang and clang-format, for CI's second compiler and format check).
+# lint (clang and clang-format, for CI's second compiler and format check), sanitizers (clang's
+# runtimes: libFuzzer and ThreadSanitizer, and LLVM's OpenMP with its Archer tool for the tsan preset).
 set -euo pipefail
 declare -A profile=(
   [build]="g++ make cmake pkg-config libeigen3-dev catch2 libbenchmark-dev libstb-dev zlib1g-dev"
@@ -12,6 +13,7 @@ declare -A profile=(
   [figures]="gnuplot-nox"
   [peers]="python3 python3-numpy libopenblas0-pthread"
   [lint]="clang clang-format git"
+  [sanitizers]="clang libclang-rt-14-dev libomp-14-dev"
 )
 wanted=()
 for name in "${@:-build}"; do

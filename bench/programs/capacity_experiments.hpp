@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include <hopfield/hopfield.hpp>
@@ -48,6 +50,38 @@ struct criterion_settings {
   index_t chunk = 256;        ///< fixed_point: patterns checked per batch (early exit between batches)
   double beta = 1.0;          ///< modern: inverse temperature
 };
+
+/// The ranges of the settings (hopfield-capacity checks its options against them before any run):
+/// beyond them a trial cannot be computed (beta or noise that overflow float) or means nothing.
+struct setting_limits {
+  static constexpr double min_beta = 1e-6, max_beta = 1e6;
+  static constexpr double max_noise = 1e3;
+  static constexpr index_t max_queries = 1000000;
+};
+
+/// Why the settings cannot be run, naming the command-line option; empty when they can.
+inline std::string invalid_setting(const criterion_settings& s) {
+  using L = setting_limits;
+  const auto bad = [](const std::string& option, const std::string& expected, double got) {
+    std::ostringstream out;
+    out << "option --" << option << ": expected " << expected << ", got " << got;
+    return out.str();
+  };
+  if (!(s.rho >= 0 && s.rho < 0.5)) return bad("rho", "a fraction in [0, 0.5)", s.rho);
+  if (!(s.noise >= 0 && s.noise <= L::max_noise)) return bad("noise", "a number in [0, 1000]", s.noise);
+  if (!(s.epsilon < 1) || std::isnan(s.epsilon)) return bad("epsilon", "a fraction in [0, 1)", s.epsilon);
+  if (!(s.min_overlap <= 1) || std::isnan(s.min_overlap) || s.min_overlap == 0) {
+    return bad("min-overlap", "a number in (0, 1]", s.min_overlap);
+  }
+  if (s.max_queries < 1 || s.max_queries > L::max_queries) {
+    return bad("queries", "an integer in [1, 1000000]", static_cast<double>(s.max_queries));
+  }
+  if (!(s.beta >= L::min_beta && s.beta <= L::max_beta)) {
+    return bad("beta", "a number in [1e-06, 1e+06]", s.beta);
+  }
+  if (s.max_steps < 1 || s.chunk < 1) return "max_steps and chunk must be >= 1";
+  return {};
+}
 
 inline double default_epsilon(criterion c) {
   return c == criterion::ags ? 0.5 : 0.05;
@@ -161,6 +195,8 @@ inline std::function<bool(index_t, index_t, std::uint64_t)> make_predicate(const
                                                                            const std::string& option,
                                                                            int degree, criterion c,
                                                                            const criterion_settings& s) {
+  // Settings out of range fail here, before any trial, rather than mid-run.
+  if (const std::string why = invalid_setting(s); !why.empty()) throw std::invalid_argument(why);
   using namespace hopfield;
   if (memory == "classical") {
     if (option == "hebbian") {

@@ -198,16 +198,16 @@ void usage(std::ostream& out) {
          "  --smoke          a tiny run for CI (seconds)\n"
          "options:\n"
          "  --trials T       seeded trials per point (default 16; check 12; smoke 2)\n"
-         "  --seed S         base seed (default 2026)\n"
+         "  --seed S         base seed, in [0, 2^64 - 1] (default 2026)\n"
          "  --only TEXT      only experiments whose label contains TEXT (e.g. 'polynomial n=3')\n"
          "  --resolution R   bisect until the bracket is within R of M (default 0.02; 0 = exact)\n"
          "  --rho R          recall: fraction of flipped bits, in [0, 0.5) (default 0.1)\n"
-         "  --noise S        modern recall: Gaussian sigma per coordinate, >= 0 (default 0.5)\n"
+         "  --noise S        modern recall: Gaussian sigma per coordinate, in [0, 1000] (default 0.5)\n"
          "  --epsilon E      allowed fraction of failed queries, in [0, 1) (default 0.05; ags 0.5)\n"
          "  --min-overlap O  success threshold in (0, 1] (default: exact for binary recall, 0.97 ags,\n"
          "                   0.99 / 0.999 cosine for modern recall / fixed points)\n"
-         "  --queries Q      recall/ags: stored patterns queried at most, > 0 (default 256)\n"
-         "  --beta B         modern: inverse temperature, > 0 (default 1)\n"
+         "  --queries Q      recall/ags: stored patterns queried at most, in [1, 1000000] (default 256)\n"
+         "  --beta B         modern: inverse temperature, in [1e-6, 1e6] (default 1)\n"
          "  --threads K      OpenMP threads over trials (default: all)\n"
          "  --csv FILE       results (default capacity.csv); theory curves go to FILE's _theory.csv\n"
          "  --theory-csv F   where the theory curves go\n"
@@ -230,8 +230,11 @@ bool parse_number(std::string_view text, T& value) {
   }
 }
 
-/// Parses argv; on a bad argument prints why and the usage, and returns false.
+/// Parses argv; on a bad argument prints why (the option, what it expects, what was given) and
+/// the usage, and returns false. Every value is checked here, before any work: finite and in its
+/// range (capacity::setting_limits), so no trial fails mid-run on an option.
 bool parse(int argc, char** argv, options& o, bool& help) {
+  using limits = capacity::setting_limits;
   std::vector<std::string_view> args(argv + 1, argv + argc);
   const auto fail = [](const std::string& why) {
     std::cerr << "hopfield-capacity: " << why << "\n";
@@ -240,12 +243,30 @@ bool parse(int argc, char** argv, options& o, bool& help) {
   };
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string_view a = args[i];
-    const auto value = [&](std::string_view& v) {
-      if (i + 1 >= args.size()) return false;
-      v = args[++i];
+    // The value after option `a`, parsed into `target` and accepted by `ok`.
+    const auto take = [&](auto& target, const std::string& expected, auto ok) {
+      const std::string option(a);
+      if (i + 1 >= args.size()) {
+        return fail("option " + option + ": expected " + expected +
+                    ", got nothing (it is the last argument)");
+      }
+      const std::string_view v = args[++i];
+      if (!parse_number(v, target) || !ok(target)) {
+        return fail("option " + option + ": expected " + expected + ", got '" + std::string(v) + "'");
+      }
       return true;
     };
-    std::string_view v;
+    const auto text = [&](std::string& target, const std::string& expected) {
+      const std::string option(a);
+      if (i + 1 >= args.size()) {
+        return fail("option " + option + ": expected " + expected +
+                    ", got nothing (it is the last argument)");
+      }
+      target = std::string(args[++i]);
+      if (target.empty()) return fail("option " + option + ": expected " + expected + ", got ''");
+      return true;
+    };
+    bool ok = true;
     if (a == "--help" || a == "-h") {
       help = true;
     } else if (a == "--smoke") {
@@ -257,58 +278,43 @@ bool parse(int argc, char** argv, options& o, bool& help) {
     } else if (a == "--check") {
       o.run_mode = mode::check;
     } else if (a == "--trials") {
-      if (!value(v) || !parse_number(v, o.trials) || o.trials < 1 || o.trials > 100000) {
-        return fail("--trials expects an integer in [1, 100000]");
-      }
+      ok = take(o.trials, "an integer in [1, 100000]", [](int t) { return t >= 1 && t <= 100000; });
     } else if (a == "--seed") {
-      if (!value(v) || !parse_number(v, o.seed)) return fail("--seed expects a non-negative integer");
+      ok = take(o.seed, "an integer in [0, 2^64 - 1]", [](std::uint64_t) { return true; });
     } else if (a == "--only") {
-      if (!value(v)) return fail("--only expects a text");
-      o.only = std::string(v);
+      if (i + 1 >= args.size())
+        return fail("option --only: expected a text, got nothing (it is the last argument)");
+      o.only = std::string(args[++i]);
     } else if (a == "--resolution") {
-      if (!value(v) || !parse_number(v, o.resolution) || o.resolution < 0 || o.resolution > 1) {
-        return fail("--resolution expects a number in [0, 1]");
-      }
+      ok = take(o.resolution, "a number in [0, 1]", [](double r) { return r >= 0 && r <= 1; });
     } else if (a == "--rho") {
-      if (!value(v) || !parse_number(v, o.criterion.rho) || o.criterion.rho < 0 || o.criterion.rho >= 0.5) {
-        return fail("--rho expects a fraction in [0, 0.5)");
-      }
+      ok = take(o.criterion.rho, "a fraction in [0, 0.5)", [](double r) { return r >= 0 && r < 0.5; });
     } else if (a == "--noise") {
-      if (!value(v) || !parse_number(v, o.criterion.noise) || o.criterion.noise < 0) {
-        return fail("--noise expects a number >= 0");
-      }
+      ok = take(o.criterion.noise, "a number in [0, 1000]",
+                [](double v) { return v >= 0 && v <= limits::max_noise; });
     } else if (a == "--epsilon") {
-      if (!value(v) || !parse_number(v, o.criterion.epsilon) || o.criterion.epsilon < 0 ||
-          o.criterion.epsilon >= 1) {
-        return fail("--epsilon expects a fraction in [0, 1)");
-      }
+      ok = take(o.criterion.epsilon, "a fraction in [0, 1)", [](double e) { return e >= 0 && e < 1; });
     } else if (a == "--min-overlap") {
-      if (!value(v) || !parse_number(v, o.criterion.min_overlap) || o.criterion.min_overlap <= 0 ||
-          o.criterion.min_overlap > 1) {
-        return fail("--min-overlap expects a number in (0, 1]");
-      }
+      ok = take(o.criterion.min_overlap, "a number in (0, 1]", [](double m) { return m > 0 && m <= 1; });
     } else if (a == "--queries") {
-      if (!value(v) || !parse_number(v, o.criterion.max_queries) || o.criterion.max_queries < 1) {
-        return fail("--queries expects an integer > 0");
-      }
+      ok = take(o.criterion.max_queries, "an integer in [1, 1000000]",
+                [](index_t q) { return q >= 1 && q <= limits::max_queries; });
     } else if (a == "--beta") {
-      if (!value(v) || !parse_number(v, o.criterion.beta) || o.criterion.beta <= 0) {
-        return fail("--beta expects a number > 0");
-      }
+      ok = take(o.criterion.beta, "a number in [1e-06, 1e+06]",
+                [](double b) { return b >= limits::min_beta && b <= limits::max_beta; });
     } else if (a == "--threads") {
-      if (!value(v) || !parse_number(v, o.threads) || o.threads < 1 || o.threads > 1024) {
-        return fail("--threads expects an integer in [1, 1024]");
-      }
+      ok = take(o.threads, "an integer in [1, 1024]", [](int t) { return t >= 1 && t <= 1024; });
     } else if (a == "--csv") {
-      if (!value(v) || v.empty()) return fail("--csv expects a file name");
-      o.csv = std::string(v);
+      ok = text(o.csv, "a file name");
     } else if (a == "--theory-csv") {
-      if (!value(v) || v.empty()) return fail("--theory-csv expects a file name");
-      o.theory_csv = std::string(v);
+      ok = text(o.theory_csv, "a file name");
     } else {
       return fail("unknown argument '" + std::string(a) + "'");
     }
+    if (!ok) return false;
   }
+  // The check the experiments make before any trial (a backstop: each option was checked above).
+  if (const std::string why = capacity::invalid_setting(o.criterion); !why.empty()) return fail(why);
   return true;
 }
 

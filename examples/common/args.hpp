@@ -1,10 +1,8 @@
 #pragma once
 /// @file Command-line options for the examples: `--name value` or `--name=value`, `--help`.
 /// Unknown options and bad values are usage errors (exit 2), never silently ignored.
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -58,10 +56,13 @@ class arguments {
       const spec* s = find(name);
       if (s == nullptr) throw usage_error("unknown option --" + name);
       if (s->is_flag) {
-        if (has_value) throw usage_error("option --" + name + " takes no value");
+        if (has_value) throw usage_error("option --" + name + ": takes no value, got '" + value + "'");
         value = "1";
       } else if (!has_value) {
-        if (k + 1 >= argc) throw usage_error("option --" + name + " needs a value (" + s->value_name + ")");
+        if (k + 1 >= argc) {
+          throw usage_error("option --" + name + ": expected a value (" + s->value_name +
+                            "), got nothing (it is the last argument)");
+        }
         value = argv[++k];
       }
       given_[name] = value;
@@ -77,35 +78,38 @@ class arguments {
     return lookup(name).default_value;
   }
 
-  /// An integer in [lo, hi].
-  /// @throws usage_error when the value is not an integer or is out of range.
+  /// An integer in [lo, hi], written in decimal digits with an optional leading '-' (no
+  /// fraction, no exponent, no spaces: "2.9" is refused, never truncated).
+  /// @throws usage_error when the value is not such an integer or is out of range.
   [[nodiscard]] long long integer(const std::string& name, long long lo, long long hi) const {
+    return parse_integer(name, text(name), lo, hi, "an integer");
+  }
+
+  /// A comma-separated list of integers, each in [lo, hi]; no item may be empty.
+  /// @throws usage_error for an empty list, an empty item (a stray comma), or a bad item.
+  [[nodiscard]] std::vector<long long> integers(const std::string& name, long long lo, long long hi) const {
+    std::vector<long long> out;
     const std::string v = text(name);
-    long long out = 0;
-    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-    if (ec != std::errc{} || end != v.data() + v.size()) {
-      throw usage_error("option --" + name + ": '" + v + "' is not an integer");
-    }
-    if (out < lo || out > hi) {
-      throw usage_error("option --" + name + ": " + v + " is outside [" + std::to_string(lo) + ", " +
-                        std::to_string(hi) + "]");
+    for (const std::string& item : split_list(name, v, "comma-separated integers")) {
+      out.push_back(parse_integer(name, item, lo, hi, "comma-separated integers", v));
     }
     return out;
   }
 
-  /// A finite real number in [lo, hi].
+  /// A finite real number in [lo, hi] (decimal, optional exponent; no spaces, no hex, no inf/nan).
   /// @throws usage_error when the value is not a finite number or is out of range.
   [[nodiscard]] double real(const std::string& name, double lo, double hi) const {
-    return parse_real(name, text(name), lo, hi);
+    return parse_real(name, text(name), lo, hi, "a finite number");
   }
 
-  /// A comma-separated list of reals, each in [lo, hi].
+  /// A comma-separated list of reals, each in [lo, hi]; no item may be empty.
+  /// @throws usage_error for an empty list, an empty item (a stray comma), or a bad item.
   [[nodiscard]] std::vector<double> reals(const std::string& name, double lo, double hi) const {
     std::vector<double> out;
-    std::stringstream in(text(name));
-    std::string item;
-    while (std::getline(in, item, ',')) out.push_back(parse_real(name, item, lo, hi));
-    if (out.empty()) throw usage_error("option --" + name + " needs at least one value");
+    const std::string v = text(name);
+    for (const std::string& item : split_list(name, v, "comma-separated finite numbers")) {
+      out.push_back(parse_real(name, item, lo, hi, "comma-separated finite numbers", v));
+    }
     return out;
   }
 
@@ -138,17 +142,57 @@ class arguments {
     return *s;
   }
 
-  static double parse_real(const std::string& name, const std::string& v, double lo, double hi) {
-    char* end = nullptr;
-    errno = 0;
-    const double out = std::strtod(v.c_str(), &end);
-    if (v.empty() || end != v.c_str() + v.size() || errno != 0 || !std::isfinite(out)) {
-      throw usage_error("option --" + name + ": '" + v + "' is not a finite number");
+  /// "option --NAME: expected WHAT, got 'VALUE'" (with the whole list when VALUE is one item).
+  [[noreturn]] static void fail(const std::string& name, const std::string& expected, const std::string& got,
+                                const std::string& whole = {}) {
+    std::string message = "option --" + name + ": expected " + expected + ", got '" + got + "'";
+    if (!whole.empty() && whole != got) message += " in '" + whole + "'";
+    throw usage_error(message);
+  }
+
+  /// The items of a comma-separated list; an empty list or an empty item is an error.
+  static std::vector<std::string> split_list(const std::string& name, const std::string& v,
+                                             const std::string& what) {
+    std::vector<std::string> items;
+    std::size_t from = 0;
+    for (;;) {
+      const std::size_t comma = v.find(',', from);
+      items.push_back(v.substr(from, comma == std::string::npos ? std::string::npos : comma - from));
+      if (comma == std::string::npos) break;
+      from = comma + 1;
     }
-    if (out < lo || out > hi) {
-      std::ostringstream msg;
-      msg << "option --" << name << ": " << v << " is outside [" << lo << ", " << hi << "]";
-      throw usage_error(msg.str());
+    if (v.empty()) fail(name, "at least one value (" + what + ")", v);
+    for (std::size_t k = 0; k < items.size(); ++k) {
+      if (items[k].empty()) {
+        fail(name,
+             what + " without empty items (item " + std::to_string(k + 1) + " is empty: a stray comma?)", v);
+      }
+    }
+    return items;
+  }
+
+  static long long parse_integer(const std::string& name, const std::string& v, long long lo, long long hi,
+                                 const std::string& what, const std::string& whole = {}) {
+    // Appended piece by piece: g++ 12 warns (-Wrestrict, bug 105329) on "[" + std::to_string(lo).
+    std::string range(1, '[');
+    range.append(std::to_string(lo)).append(", ").append(std::to_string(hi)).append("]");
+    long long out = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+    if (ec != std::errc{} || end != v.data() + v.size() || out < lo || out > hi) {
+      fail(name, what + " in " + range, v, whole);
+    }
+    return out;
+  }
+
+  static double parse_real(const std::string& name, const std::string& v, double lo, double hi,
+                           const std::string& what, const std::string& whole = {}) {
+    std::ostringstream range;
+    range << "[" << lo << ", " << hi << "]";
+    double out = 0;
+    // from_chars: no locale, no leading spaces or '+', no hex; inf and nan are refused below.
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+    if (ec != std::errc{} || end != v.data() + v.size() || !std::isfinite(out) || out < lo || out > hi) {
+      fail(name, what + " in " + range.str(), v, whole);
     }
     return out;
   }

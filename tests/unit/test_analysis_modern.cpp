@@ -224,3 +224,86 @@ TEST_CASE("fixed points: bad input throws naming the argument", "[analysis][erro
   REQUIRE_THROWS_WITH(unique_fixed_point_condition(matrix_t<double>(4, 0), 1.0),
                       test::contains("'patterns'"));
 }
+
+TEST_CASE(
+    "defect 4: retrieval_error_bound rejects a state or fixed point of the right size but another shape",
+    "[analysis][theorem5][errors]") {
+  // N = 16 patterns, so a 1 x 16 row vector and a 4 x 4 matrix both have 16 entries; Eigen asserted
+  // (or, without assertions, read out of bounds) on state - x_i.
+  const auto x = random_sphere_patterns<double>(16, 5, 3);
+  const vector_t<double> s = x.col(0);
+  const row_vector_t<double> row = s.transpose();
+  const matrix_t<double> square = s.reshaped(4, 4);
+  REQUIRE_THROWS_AS(retrieval_error_bound(x, 1.0, 0, row, s), std::invalid_argument);
+  REQUIRE_THROWS_WITH(
+      retrieval_error_bound(x, 1.0, 0, row, s),
+      test::contains(
+          "retrieval_error_bound: argument 'state' expected a column vector of size 16, got 1 x 16"));
+  REQUIRE_THROWS_WITH(retrieval_error_bound(x, 1.0, 0, square, s),
+                      test::contains("argument 'state' expected a column vector of size 16, got 4 x 4"));
+  REQUIRE_THROWS_WITH(
+      retrieval_error_bound(x, 1.0, 0, s, row),
+      test::contains("argument 'fixed_point' expected a column vector of size 16, got 1 x 16"));
+  REQUIRE_THROWS_WITH(retrieval_error_bound(x, 1.0, 0, s, square), test::contains("'fixed_point'"));
+  // classify_fixed_point says the same about its state.
+  REQUIRE_THROWS_WITH(
+      classify_fixed_point(x, 1.0, row),
+      test::contains(
+          "classify_fixed_point: argument 'state' expected a column vector of size 16, got 1 x 16"));
+  REQUIRE_THROWS_WITH(classify_fixed_point(x, 1.0, square), test::contains("got 4 x 4"));
+  // The column itself, and a column block of a larger matrix, are accepted.
+  const matrix_t<double> states = add_gaussian_noise(x, 0.01, 4);
+  REQUIRE(std::isfinite(retrieval_error_bound(x, 1.0, 0, states.col(0), x.col(0))));
+  REQUIRE(classify_fixed_point(x, 1.0, states.col(0)).members.size() >= 1);
+}
+
+TEST_CASE("analysis: extreme magnitudes give finite or +-inf results, never NaN", "[analysis][extremes]") {
+  const double big = 1e300;  // entries whose products overflow double
+  // Two patterns whose dot products overflow: Delta = |x_0|^2 - x_0 . x_1 is inf - inf in the
+  // plain Gram matrix. Scaled exactly by 2^-k it is finite, then scaled back.
+  matrix_t<double> x(2, 3);
+  x << 1, 1, -1, 1, -1, 1;
+  const matrix_t<double> huge = x * big;
+  const vector_t<double> plain = separation(x);
+  const vector_t<double> scaled = separation(huge);
+  for (index_t i = 0; i < 3; ++i) {
+    REQUIRE(!std::isnan(scaled(i)));
+    REQUIRE(scaled(i) == (plain(i) > 0 ? std::numeric_limits<double>::infinity()
+                                       : -std::numeric_limits<double>::infinity()));
+  }
+  // At 1e150 the products are 1e300: finite, and exactly plain * 1e300 up to rounding.
+  const vector_t<double> moderate = separation(matrix_t<double>(x * 1e150));
+  for (index_t i = 0; i < 3; ++i) REQUIRE(moderate(i) == Approx(plain(i) * 1e300));
+  // Subnormal entries: Delta underflows as it should, to the correctly rounded tiny value.
+  const vector_t<double> tiny = separation(matrix_t<double>(x * 1e-160));
+  for (index_t i = 0; i < 3; ++i) REQUIRE(tiny(i) == Approx(plain(i) * 1e-320).margin(1e-323));
+  // The one-step bound, the fixed-point classification and Lemma A3 at the same scales: finite or
+  // +inf, never NaN, and the distances as a long double computation gives them.
+  const auto wide_distance = [](const vector_t<double>& a, const vector_t<double>& b) {
+    long double sum = 0;
+    for (index_t r = 0; r < a.size(); ++r) {
+      const long double d = static_cast<long double>(a(r)) - static_cast<long double>(b(r));
+      sum += d * d;
+    }
+    return static_cast<double>(std::sqrt(sum));
+  };
+  const auto unit = random_sphere_patterns<double>(8, 6, 2);
+  for (const double scale : {1e-300, 1e-160, 1.0, 1e150, 1e300, std::numeric_limits<double>::max() / 64}) {
+    const matrix_t<double> xs = unit * scale;
+    const vector_t<double> xi = xs.col(1) * 0.999;
+    CAPTURE(scale);
+    const double bound = retrieval_error_bound(xs, 1.0, 1, xi, xs.col(1));
+    REQUIRE(!std::isnan(bound));
+    if (scale <= 1.0) REQUIRE(bound > 0.0);  // beta Delta is tiny: the bound is about 2 (M - 1) L
+    const auto info = classify_fixed_point(xs, 1.0, xi);
+    REQUIRE(!std::isnan(info.effective_count));
+    for (const double w : info.weights) REQUIRE(!std::isnan(w));
+    REQUIRE(info.distance_to_nearest == Approx(wide_distance(xi, xs.col(info.nearest))));
+    const vector_t<double> mean = (unit.rowwise().mean()) * scale;
+    REQUIRE(info.distance_to_mean == Approx(wide_distance(xi, mean)));
+    if (scale >= 1e150) REQUIRE(info.nearest == 1);  // beta (x_1 . xi - x_j . xi) is huge
+    const auto check = unique_fixed_point_condition(xs, 1e-300);
+    REQUIRE(!std::isnan(check.value));
+    REQUIRE(check.largest_norm == Approx(scale * unit.colwise().norm().maxCoeff()));
+  }
+}

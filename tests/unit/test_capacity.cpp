@@ -4,6 +4,8 @@
 #include <catch.hpp>
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <numbers>
 
 #include <hopfield/hopfield.hpp>
@@ -179,4 +181,214 @@ TEST_CASE("capacity: bad arguments are rejected with the function and argument n
   CHECK_THROWS_WITH(ramsauer_capacity(10, 1, -1, 0.1), test::contains("argument 'radius_factor'"));
   CHECK_THROWS_WITH(ramsauer_capacity(10, 1, 1, 0), test::contains("argument 'failure_probability'"));
   CHECK_THROWS_WITH(ramsauer_capacity(10, 1, 1, 1.5), test::contains("argument 'failure_probability'"));
+}
+
+namespace {
+// ln((2n - 3)!!) by summing logarithms in long double: the reference for the log-space formulas.
+long double log_odd_double_factorial(int degree) {
+  long double sum = 0;
+  for (long long j = 3; j <= 2LL * degree - 3; j += 2) sum += std::log(static_cast<long double>(j));
+  return sum;
+}
+// The Krotov-Hopfield no-error capacity's logarithm in long double.
+long double reference_log_krotov(long double n, int degree) {
+  return static_cast<long double>(degree - 1) * std::log(n) - std::log(2.0L) -
+         log_odd_double_factorial(degree) - std::log(std::log(n));
+}
+// Q^-1(tail) by bisection in long double (an independent reference: no Newton, no rational start,
+// 64-bit mantissa): on erfc in the tails, on erf near the centre, where Q(z) > tail <=>
+// erf(z / sqrt 2) / 2 < 1/2 - tail keeps the relative accuracy of small z.
+long double reference_upper_quantile(long double tail) {
+  const bool centre = tail > 0.25L && tail < 0.75L;
+  long double lo = -40, hi = 40;
+  for (int iteration = 0; iteration < 200; ++iteration) {
+    const long double mid = (lo + hi) / 2;
+    const bool above = centre ? 0.5L * std::erf(mid / std::sqrt(2.0L)) < 0.5L - tail
+                              : 0.5L * std::erfc(mid / std::sqrt(2.0L)) > tail;
+    if (above) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return (lo + hi) / 2;
+}
+}  // namespace
+
+TEST_CASE("defect 3: Krotov-Hopfield capacity is finite, 0 or +inf for every degree, never NaN",
+          "[capacity]") {
+  // Around degree 150 at N = 100 the old N^(n-1) / (2 (2n-3)!! ln N) was inf / inf = NaN.
+  for (int degree : {2, 3, 10, 100, 149, 150, 151, 152, 200, 300, 500}) {
+    const double k = krotov_hopfield_capacity(100, degree);
+    CAPTURE(degree, k);
+    REQUIRE(std::isfinite(k));
+    REQUIRE(std::log(k) == Approx(static_cast<double>(reference_log_krotov(100.0L, degree))).epsilon(1e-13));
+  }
+  // Beyond double's range: +inf, not NaN (ln K = 4528 at N = 1e4, n = 2999; ln K > 709.8 from n = 162).
+  CHECK(krotov_hopfield_capacity(1e4, 161) < std::numeric_limits<double>::infinity());
+  CHECK(krotov_hopfield_capacity(1e4, 162) == std::numeric_limits<double>::infinity());
+  CHECK(krotov_hopfield_capacity(1e4, 1000) == std::numeric_limits<double>::infinity());
+  CHECK(krotov_hopfield_capacity(1e10, 38) == std::numeric_limits<double>::infinity());
+  // Below it: 0 ((2n-3)!! outgrows N^(n-1) at N = 100 from n = 540 on).
+  CHECK(krotov_hopfield_capacity(100, 539) > 0.0);
+  CHECK(krotov_hopfield_capacity(100, 540) == 0.0);
+  // The largest int: 2 n - 3 overflowed int (undefined behaviour) and the factorial looped 2^30
+  // times; now O(1) and 0 (the log of the double factorial is about 4.5e10).
+  CHECK(krotov_hopfield_capacity(100, std::numeric_limits<int>::max()) == 0.0);
+  CHECK(krotov_hopfield_capacity(std::numeric_limits<double>::max(), std::numeric_limits<int>::max()) ==
+        std::numeric_limits<double>::infinity());
+  // With errors allowed the old alpha_n (0 beyond n ~ 150) times N^(n-1) (inf) was 0 * inf = NaN.
+  const double with_errors = krotov_hopfield_capacity_with_errors(1000, 200, 0.01);
+  CHECK(std::isfinite(with_errors));
+  const long double z = reference_upper_quantile(0.01L);
+  CHECK(std::log(with_errors) == Approx(static_cast<double>(-log_odd_double_factorial(200) - 2 * std::log(z) +
+                                                            199 * std::log(1000.0L)))
+                                     .epsilon(1e-13));
+  CHECK(krotov_hopfield_alpha(std::numeric_limits<int>::max(), 0.01) == 0.0);
+  CHECK(krotov_hopfield_capacity_with_errors(2, std::numeric_limits<int>::max(), 0.49) == 0.0);
+  CHECK(krotov_hopfield_capacity_with_errors(1e300, std::numeric_limits<int>::max(), 1e-300) ==
+        std::numeric_limits<double>::infinity());
+}
+
+TEST_CASE("defect 9: krotov_hopfield_alpha is accurate for error rates down to the smallest double",
+          "[capacity]") {
+  // z = Q^-1(rate), the upper-tail normal quantile, for the exact double nearest each rate: roots of
+  // erfc(z / sqrt 2) / 2 = rate computed with 50-digit arithmetic (mpmath), checked below against
+  // a long double bisection.
+  struct reference {
+    double rate;
+    long double z;
+  };
+  const reference table[] = {
+      {0.4, 0.2533471031357997413247L},
+      {0.05, 1.644853626951472687952L},
+      {0.025, 1.95996398454005421178L},
+      {0.001, 3.090232306167813535358L},
+      {1e-12, 7.034483825301131932614L},
+      {1e-17, 8.493793224109598066134L},  // 1 - rate == 1: the old z was NaN
+      {1e-30, 11.46402468844361571977L},
+      {1e-100, 21.27345356096532429418L},
+      {1e-200, 30.20559417957964306312L},
+      {1e-300, 37.04709629936119923655L},
+      {std::numeric_limits<double>::min(), 37.51937934714449982068L},
+      {std::numeric_limits<double>::denorm_min(), 38.46740561714434625078L},
+      {0.49999999999999994, 1.391458212335883461117e-16L},
+  };
+  for (const auto& [rate, z] : table) {
+    CAPTURE(rate);
+    REQUIRE(static_cast<double>(reference_upper_quantile(rate)) ==
+            Approx(static_cast<double>(z)).epsilon(1e-15).margin(1e-30));
+    // alpha_n = 1 / ((2n - 3)!! z^2): relative accuracy near double's epsilon (the old
+    // Phi^-1(1 - rate) lost 1e-6 at 1e-12 and was NaN below 5.6e-17).
+    for (const int degree : {2, 3, 5}) {
+      const long double expected = 1.0L / (static_cast<long double>(degree == 2   ? 1
+                                                                    : degree == 3 ? 3
+                                                                                  : 105) *
+                                           z * z);
+      REQUIRE(krotov_hopfield_alpha(degree, rate) == Approx(static_cast<double>(expected)).epsilon(1e-14));
+    }
+  }
+  // Monotone: fewer allowed errors, fewer patterns.
+  double previous = 0;
+  for (double rate = 1e-320; rate < 0.5; rate *= 7) {
+    const double alpha = krotov_hopfield_alpha(2, rate);
+    REQUIRE(alpha > previous);
+    previous = alpha;
+  }
+}
+
+TEST_CASE("defect 10: ramsauer_capacity is never NaN and `valid` is honest at extreme arguments",
+          "[capacity]") {
+  // ln c, ln capacity and the condition from the theorem's formulas in 50-digit arithmetic
+  // (mpmath, W0 of exp(a + ln b) evaluated exactly).
+  struct reference {
+    double d, beta, k, p;
+    double log_c, log_capacity;
+    bool valid;
+  };
+  const reference table[] = {
+      {20, 1, 3, 0.001, 1.1488651190623302908, 2.0032316760550003656, true},
+      {75, 1, 1, 0.001, 0.31618043584275067894, 2.3954604235998190448, true},
+      {20, 1, 1e160, 0.001, 729.21818555590673092, 3460.3325037510659033, true},  // K^2 = inf: was NaN
+      {20, 1e300, 1, 0.001, 683.23158497531681242, 3241.8961509932637905, true},
+      {20, 1e-300, 1, 0.001, 72.95217863341783752, 343.06897086924365971,
+       true},  // exp(a + ln b) = 0: was c = inf
+      {20, 1e-300, 1e160, 0.001, 41.308572339303344553, 192.76184097219981811, true},
+      {75, 1, 1e-160, 0.001, 19.938858723332774078, 365.41500874216525192, true},
+      {2, 1e300, 1e150, 1e-300, 1372.7126309246663564, -2.2096062179402634827, false},
+      {2, 5e-324, 1e-160, 5e-324, 4448.0284528405943965, 739.78707724945796796, true},
+      {3, std::numeric_limits<double>::max(), std::numeric_limits<double>::max(), 1.0, 2120.076747616984937,
+       1060.0383738084924685, true},
+  };
+  for (const auto& t : table) {
+    CAPTURE(t.d, t.beta, t.k, t.p);
+    const auto r = ramsauer_capacity(t.d, t.beta, t.k, t.p);
+    for (const double v : {r.a, r.b, r.c, r.capacity}) REQUIRE(!std::isnan(v));
+    REQUIRE(std::isfinite(r.a));
+    // c and capacity: the value where it is within double's range, +inf above, 0 below.
+    const auto matches = [](double value, double log_value) {
+      if (log_value > 709.79) return value == std::numeric_limits<double>::infinity();
+      if (log_value < -745.2) return value == 0.0;
+      return std::log(value) == Approx(log_value).epsilon(1e-12).margin(1e-12);
+    };
+    REQUIRE(matches(r.c, t.log_c));
+    REQUIRE(matches(r.capacity, t.log_capacity));
+    REQUIRE(r.valid == t.valid);
+  }
+}
+
+TEST_CASE("capacity: ramsauer_capacity's logarithms are finite for every accepted argument", "[capacity]") {
+  const double max = std::numeric_limits<double>::max();
+  const double tiny = std::numeric_limits<double>::denorm_min();
+  for (const double d : {2.0, 3.0, 1e6, ramsauer_max_dimension}) {
+    for (const double beta : {tiny, 1e-300, 1.0, 1e300, max}) {
+      for (const double k : {tiny, 1e-160, 1.0, 1e160, max}) {
+        for (const double p : {tiny, 1e-300, 0.5, 1.0}) {
+          CAPTURE(d, beta, k, p);
+          const auto r = ramsauer_capacity(d, beta, k, p);
+          REQUIRE(std::isfinite(r.a));
+          REQUIRE(std::isfinite(r.log_c));
+          REQUIRE(std::isfinite(r.log_capacity));
+          REQUIRE(r.valid == (r.log_c >= 4.0 / (d - 1.0) * std::log(2.0 / std::sqrt(p))));
+          REQUIRE(!std::isnan(r.b));
+        }
+      }
+    }
+  }
+  CHECK_THROWS_WITH(ramsauer_capacity(2 * ramsauer_max_dimension, 1, 1, 0.1),
+                    test::contains("argument 'dimension' expected a finite dimension d in [2, 2^53]"));
+}
+
+TEST_CASE("capacity: the upper-tail quantile and ln k!! against independent references", "[capacity]") {
+  // Q^-1 against the long double bisection over the whole range, a few ulp.
+  for (double tail = std::numeric_limits<double>::denorm_min(); tail < 1.0; tail = tail * 3.7 + 1e-320) {
+    const double z = detail::normal_upper_quantile(tail);
+    const auto reference = static_cast<double>(reference_upper_quantile(tail));
+    CAPTURE(tail, z, reference);
+    REQUIRE(z == Approx(reference).epsilon(8 * std::numeric_limits<double>::epsilon()).margin(1e-300));
+  }
+  // The centre: Q^-1(1/2 - 2^-54) = 2^-54 sqrt(2 pi) to first order; tails above 1/2 are negative.
+  CHECK(detail::normal_upper_quantile(0.5) == 0.0);
+  CHECK(detail::normal_upper_quantile(0.49999999999999994) ==
+        Approx(1.391458212335883461117e-16).epsilon(1e-15));
+  CHECK(detail::normal_upper_quantile(0.975) == Approx(-1.95996398454005421178).epsilon(1e-15));
+  CHECK(detail::normal_quantile(std::numeric_limits<double>::denorm_min()) ==
+        Approx(-38.46740561714434625078).epsilon(1e-15));
+  // ln k!! on both sides of the switch from the product to the Gamma function (k = 256).
+  for (const std::int64_t k :
+       {-1LL, 0LL, 1LL, 2LL, 7LL, 254LL, 255LL, 256LL, 257LL, 1000LL, 1001LL, 123457LL}) {
+    long double sum = 0;
+    for (std::int64_t j = k; j > 1; j -= 2) sum += std::log(static_cast<long double>(j));
+    CAPTURE(k);
+    REQUIRE(detail::log_double_factorial(k) == Approx(static_cast<double>(sum)).epsilon(1e-14).margin(1e-15));
+  }
+  CHECK(detail::double_factorial(301) == std::numeric_limits<double>::infinity());
+  CHECK(detail::double_factorial(std::numeric_limits<int>::max()) == std::numeric_limits<double>::infinity());
+  // omega(y) = W0(e^y) solves w + ln w = y without forming e^y.
+  for (const double y : {-800.0, -50.0, -40.0, -1.0, 0.0, 1.0, 2.0, 700.0, 710.0, 1e4, 1e300}) {
+    const double w = detail::wright_omega(y);
+    CAPTURE(y, w);
+    REQUIRE(w >= 0.0);
+    if (y > -700) REQUIRE(w + std::log(w) == Approx(y).epsilon(1e-15).margin(1e-15));
+  }
 }

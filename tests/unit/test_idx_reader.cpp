@@ -6,6 +6,7 @@
 // without it the test checks that a gzip file is refused with a message naming zlib.
 #include <catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <filesystem>
@@ -209,3 +210,96 @@ TEST_CASE("idx: gzip files are decompressed, corrupt or truncated ones refused",
   REQUIRE_THROWS_WITH(example::read_idx(path), test::contains("without zlib"));
 #endif
 }
+
+TEST_CASE("idx: decode_idx reads IDX bytes from memory, plain or gzip", "[idx]") {
+  std::mt19937_64 rng(31);
+  const random_array a = make_array(rng, 3, 30);
+  const bytes raw = encode_idx(a.sizes, a.values);
+  require_same(example::decode_idx(raw, "memory"), a);
+  REQUIRE_THROWS_WITH(example::decode_idx(bytes{0, 0, 8}, "short"), test::contains("short: not a valid IDX"));
+#if defined(HOPFIELD_HAVE_ZLIB)
+  require_same(example::decode_idx(gzip_stored(raw), "memory.gz"), a);
+  // Two gzip members, as `cat a.gz b.gz` makes: one IDX file.
+  const auto half = static_cast<std::ptrdiff_t>(raw.size() / 2);
+  bytes two = gzip_stored(bytes(raw.begin(), raw.begin() + half));
+  const bytes second = gzip_stored(bytes(raw.begin() + half, raw.end()));
+  two.insert(two.end(), second.begin(), second.end());
+  require_same(example::decode_idx(two, "two.gz"), a);
+  bytes garbage = gzip_stored(raw);
+  garbage.push_back(0);
+  garbage.push_back(7);
+  REQUIRE_THROWS_WITH(example::decode_idx(garbage, "garbage.gz"),
+                      test::contains("garbage.gz: 2 bytes after the end of the gzip data"));
+  // A gzip file whose content is not IDX: refused at its magic number.
+  REQUIRE_THROWS_WITH(example::decode_idx(gzip_stored(bytes{'h', 'e', 'l', 'l', 'o', '\n'}), "text.gz"),
+                      test::contains("text.gz: not a valid IDX file") && test::contains("two zero bytes"));
+#else
+  REQUIRE_THROWS_WITH(example::decode_idx(gzip_stored(raw), "memory.gz"), test::contains("without zlib"));
+#endif
+}
+
+#if defined(HOPFIELD_HAVE_ZLIB)
+namespace {
+
+/// A gzip member (through zlib's deflate, best compression) of `head` followed by `zeros` zero
+/// bytes, compressed as it streams: a gzip bomb without holding the bomb in memory.
+bytes gzip_deflate(const bytes& head, std::size_t zeros) {
+  z_stream s{};
+  REQUIRE(deflateInit2(&s, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY) == Z_OK);
+  bytes out;
+  std::vector<std::uint8_t> buffer(1 << 16);
+  const bytes block(1 << 16, 0);
+  auto pump = [&](const std::uint8_t* data, std::size_t size, int flush) {
+    s.next_in = const_cast<Bytef*>(data);
+    s.avail_in = static_cast<uInt>(size);
+    do {
+      s.next_out = buffer.data();
+      s.avail_out = static_cast<uInt>(buffer.size());
+      REQUIRE(deflate(&s, flush) != Z_STREAM_ERROR);
+      out.insert(out.end(), buffer.begin(), buffer.end() - static_cast<std::ptrdiff_t>(s.avail_out));
+    } while (s.avail_out == 0);
+  };
+  pump(head.data(), head.size(), Z_NO_FLUSH);
+  for (std::size_t left = zeros; left > 0;) {
+    const std::size_t now = std::min(left, block.size());
+    pump(block.data(), now, Z_NO_FLUSH);
+    left -= now;
+  }
+  pump(nullptr, 0, Z_FINISH);
+  deflateEnd(&s);
+  return out;
+}
+
+}  // namespace
+
+// Issue 14, defect 18: a 0.5 MiB gzip bomb made the reader inflate 1.1 GiB before refusing it.
+// Now inflating stops as soon as the output passes what the IDX header declares.
+TEST_CASE("idx: defect 18, a gzip bomb is refused at the size its IDX header declares", "[idx]") {
+  const scratch tmp;
+  // The header declares 2 x 3 values (18 bytes in all); 64 MiB of zeros follow.
+  const bytes bomb = gzip_deflate(encode_idx({2, 3}, bytes(6, 1)), std::size_t{64} << 20);
+  REQUIRE(bomb.size() < (std::size_t{1} << 20));
+  REQUIRE_THROWS_WITH(
+      example::decode_idx(bomb, "bomb.gz"),
+      test::contains("bomb.gz: gzip data inflates past the 18 bytes its IDX header declares"));
+  REQUIRE_THROWS_WITH(example::read_idx(tmp.write("bomb-idx3-ubyte.gz", bomb)),
+                      test::contains("inflates past the 18 bytes"));
+  // A real-sized header (60000 x 28 x 28) is bounded the same way, one byte past its size.
+  const bytes big = gzip_deflate(encode_idx({60000, 28, 28}, bytes{}), std::size_t{60000} * 28 * 28 + 1);
+  REQUIRE_THROWS_WITH(example::decode_idx(big, "big.gz"),
+                      test::contains("inflates past the 47040016 bytes its IDX header declares"));
+  // Garbage in the header itself stops inflating at once.
+  REQUIRE_THROWS_WITH(example::decode_idx(gzip_deflate(bytes{0, 0, 8}, std::size_t{64} << 20), "zeros.gz"),
+                      test::contains("zeros.gz: not a valid IDX file: zero dimensions"));
+  // A header that declares far more than the gzip data could hold is refused before inflating it.
+  REQUIRE_THROWS_WITH(
+      example::decode_idx(gzip_stored(encode_idx({0xFFFFU, 0xFFFFU, 0xFFFFU}, bytes{})), "claims.gz"),
+      test::contains("claims.gz: the IDX header declares 281462092005375 values") &&
+          test::contains("can inflate to"));
+  // What the header declares, exactly, still reads (and one byte less is truncated).
+  const bytes exact = gzip_deflate(encode_idx({2, 3}, bytes{}), 6);
+  REQUIRE(example::decode_idx(exact, "exact.gz").values == bytes(6, 0));
+  REQUIRE_THROWS_WITH(example::decode_idx(gzip_deflate(encode_idx({2, 3}, bytes{}), 5), "short.gz"),
+                      test::contains("truncated"));
+}
+#endif

@@ -2,6 +2,8 @@
 // (this test checks that the two texts are the same), combined with the library's policies.
 #include <catch.hpp>
 
+#include "doc_text.hpp"
+
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -101,30 +103,15 @@ static_assert(UpdatePolicy<metropolis_update, ising_ring_energy<float>>);
 static_assert(UpdatePolicy<metropolis_update, quadratic_energy<double>>);
 static_assert(UpdatePolicy<synchronous_update, ising_ring_energy<double>>);
 
-namespace {
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string between(const std::string& text, const std::string& begin, const std::string& end) {
-  const auto a = text.find(begin);
-  const auto b = text.find(end, a == std::string::npos ? 0 : a);
-  if (a == std::string::npos || b == std::string::npos) return {};
-  return text.substr(a + begin.size(), b - a - begin.size());
-}
-}  // namespace
-
 TEST_CASE("user policy: the code in docs/concepts.md is the code compiled here", "[user]") {
   const std::string self = __FILE__;
   const std::string root = self.substr(0, self.rfind("tests/unit/"));
-  const std::string doc = read(root + "docs/concepts.md");
+  const std::string doc = test::read_text(root + "docs/concepts.md");
   REQUIRE_FALSE(doc.empty());
   const std::string from_doc =
-      between(doc, "<!-- user-policy-begin -->\n```cpp\n", "```\n<!-- user-policy-end -->");
-  const std::string from_test = between(read(self), "// [user-policy-begin]\n", "// [user-policy-end]");
+      test::between(doc, "<!-- user-policy-begin -->\n```cpp\n", "```\n<!-- user-policy-end -->");
+  const std::string from_test =
+      test::between(test::read_text(self), "// [user-policy-begin]\n", "// [user-policy-end]");
   REQUIRE_FALSE(from_test.empty());
   REQUIRE(from_doc == from_test);
 }

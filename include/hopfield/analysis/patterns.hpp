@@ -3,6 +3,7 @@
 /// Every random choice takes a seed, and the same seed gives the same result on every run. The
 /// binary draws (patterns, flipped positions) are bit-identical on every platform; the Gaussian
 /// ones go through std::log/std::cos and may differ in the last bits between compilers or flags.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <numbers>
@@ -11,6 +12,7 @@
 
 #include <Eigen/Core>
 
+#include "hopfield/analysis/detail/scaling.hpp"
 #include "hopfield/core/random.hpp"
 #include "hopfield/core/types.hpp"
 #include "hopfield/core/validation.hpp"
@@ -50,7 +52,9 @@ matrix_t<Scalar> random_binary_patterns(index_t n, index_t m, std::uint64_t seed
   return x;
 }
 
-/// N x M matrix of patterns drawn uniformly on the sphere of the given radius.
+/// N x M matrix of patterns drawn uniformly on the sphere of the given radius. Every column is
+/// finite for every accepted radius, the largest double included (a column whose Gaussian draw is
+/// exactly 0, possible for N = 1, is drawn again rather than divided by its zero norm).
 /// @throws std::invalid_argument when N or M is not positive or the radius is not finite and > 0.
 template <Real Scalar>
 matrix_t<Scalar> random_sphere_patterns(index_t n, index_t m, std::uint64_t seed, Scalar radius = 1) {
@@ -59,8 +63,18 @@ matrix_t<Scalar> random_sphere_patterns(index_t n, index_t m, std::uint64_t seed
   random_engine rng(seed);
   matrix_t<Scalar> x(n, m);
   for (index_t j = 0; j < m; ++j) {
-    for (index_t i = 0; i < n; ++i) x(i, j) = static_cast<Scalar>(detail::standard_normal(rng));
-    x.col(j) *= radius / x.col(j).norm();
+    Scalar norm = 0;
+    while (norm == Scalar(0)) {
+      for (index_t i = 0; i < n; ++i) x(i, j) = static_cast<Scalar>(detail::standard_normal(rng));
+      norm = x.col(j).norm();
+    }
+    const Scalar factor = radius / norm;
+    if (std::isfinite(factor)) {
+      x.col(j) *= factor;
+    } else {  // radius near the largest value and norm < 1: normalise first, then scale
+      x.col(j) /= norm;
+      x.col(j) *= radius;
+    }
   }
   return x;
 }
@@ -102,7 +116,9 @@ matrix_t<typename Derived::Scalar> corrupt(const Eigen::MatrixBase<Derived>& sta
   return flip_bits(states, flips, seed);
 }
 
-/// A copy of `states` plus independent Gaussian noise of standard deviation sigma.
+/// A copy of `states` plus independent Gaussian noise of standard deviation sigma. The entries
+/// are not checked: a non-finite entry stays non-finite, and an entry whose sum overflows (sigma
+/// near the largest value) becomes +-inf.
 /// @throws std::invalid_argument when sigma is negative or not finite.
 template <class Derived>
 matrix_t<typename Derived::Scalar> add_gaussian_noise(const Eigen::MatrixBase<Derived>& states,
@@ -119,12 +135,28 @@ matrix_t<typename Derived::Scalar> add_gaussian_noise(const Eigen::MatrixBase<De
 }
 
 /// Normalised overlap m = a . b / N of two states of equal length, in [-1, 1] for +-1 states.
-/// @throws std::invalid_argument when the lengths differ or are zero.
+/// The states' shapes do not matter, only their lengths (entries are taken in storage order).
+/// Finite for finite entries of any magnitude: where the plain dot product overflows, it is
+/// recomputed on the states scaled by powers of two (exactly), and the result is +-inf only when
+/// m itself exceeds the scalar's range.
+/// @throws std::invalid_argument when the lengths differ or are zero, or when the dot product is
+///         not finite because an entry is NaN or infinite.
 template <class A, class B>
 typename A::Scalar overlap(const Eigen::MatrixBase<A>& a, const Eigen::MatrixBase<B>& b) {
+  using Scalar = typename A::Scalar;
   detail::require_size("overlap", "b", "size", a.size(), b.size());
   if (a.size() == 0) detail::throw_invalid("overlap", "a", "a non-empty state", a.size());
-  return a.reshaped().dot(b.reshaped()) / static_cast<typename A::Scalar>(a.size());
+  const auto n = static_cast<Scalar>(a.size());
+  const Scalar plain = a.reshaped().dot(b.reshaped()) / n;
+  if (std::isfinite(plain)) return plain;
+  // Only reached on overflow or non-finite input, so the checks cost nothing on the usual path.
+  detail::require_finite("overlap", "a", a);
+  detail::require_finite("overlap", "b", b);
+  const int ka = detail::scale_exponent(static_cast<Scalar>(a.cwiseAbs().maxCoeff()));
+  const int kb = detail::scale_exponent(static_cast<Scalar>(b.cwiseAbs().maxCoeff()));
+  const Scalar scaled =
+      (a.reshaped() * std::ldexp(Scalar(1), -ka)).dot(b.reshaped() * std::ldexp(Scalar(1), -kb));
+  return std::ldexp(scaled / n, ka + kb);
 }
 
 }  // namespace hopfield

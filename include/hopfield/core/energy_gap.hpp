@@ -2,6 +2,9 @@
 /// @file The quantity a binary update decides on.
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
+#include <string_view>
 
 #include "hopfield/core/types.hpp"
 
@@ -26,5 +29,18 @@ struct energy_gap {
     return value > 0 ? magnitude : -magnitude;
   }
 };
+
+namespace detail {
+/// What an update policy throws for a NaN gap: a NaN must never read as a tie (which keeps the
+/// state and lets the engine report "converged" on a state it never examined).
+[[noreturn]] inline void throw_nan_gap(std::string_view update, index_t neuron) {
+  std::string message = "hopfield::";
+  message.append(update).append(": the energy gap of neuron ").append(std::to_string(neuron));
+  message.append(
+      " is NaN: the energy overflowed (an interaction without a scale() whose F(a + 1) - F(a - 1) is "
+      "inf - inf, or weights that left the scalar's range)");
+  throw std::overflow_error(message);
+}
+}  // namespace detail
 
 }  // namespace hopfield

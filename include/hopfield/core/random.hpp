@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "hopfield/core/errors.hpp"
 #include "hopfield/core/types.hpp"
 
 namespace hopfield {
@@ -21,8 +22,13 @@ constexpr std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t stream) {
   return z ^ (z >> 31);
 }
 
-/// Uniform integer in [0, n), unbiased (rejection of the short top range). n must be > 0.
+/// Uniform integer in [0, n), unbiased (rejection of the short top range). Draws from `rng` until
+/// a draw is accepted (one draw for n = 1 and for every power of two; at most 2 on average).
+/// @throws std::invalid_argument when n is 0 (the range [0, 0) is empty); `rng` is not advanced.
 inline std::uint64_t uniform_below(random_engine& rng, std::uint64_t n) {
+  if (n == 0) [[unlikely]] {
+    detail::throw_invalid("uniform_below", "n", "an exclusive upper bound n > 0", n);
+  }
   const std::uint64_t threshold = (0 - n) % n;
   for (;;) {
     const std::uint64_t r = rng();
@@ -36,7 +42,12 @@ inline double uniform_unit(random_engine& rng) {
 }
 
 /// Fills `order` with a uniformly random permutation of 0..n-1 (Fisher-Yates); reuses its storage.
+/// n = 0 gives an empty `order` and n = 1 gives {0}, neither drawing from `rng`.
+/// @throws std::invalid_argument when n is negative (`order` and `rng` are left as they were).
 inline void random_permutation(random_engine& rng, index_t n, std::vector<index_t>& order) {
+  if (n < 0) [[unlikely]] {
+    detail::throw_invalid("random_permutation", "n", "a size >= 0", n);
+  }
   order.resize(static_cast<std::size_t>(n));
   for (index_t i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
   for (index_t i = n - 1; i > 0; --i) {

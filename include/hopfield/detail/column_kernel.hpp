@@ -186,6 +186,17 @@ void scale_entries(Scalar* w, index_t n, Scalar factor) {
 /// One block for any Scalar (long double has no packets).
 template <bool Write, class Scalar>
 wide_t<Scalar> shifted_exp_block(const block_task<Scalar>& task, Scalar& ahead_max) {
+  if (differences_may_overflow(task.beta)) {  // a beta below 1e-305: exact exponents, one by one
+    ahead_max = block_max(task.ahead, task.ahead_n);
+    if (task.trail != nullptr) scale_entries(task.trail, task.n, task.trail_factor);
+    wide_t<Scalar> sum = 0;
+    for (index_t i = 0; i < task.n; ++i) {
+      const Scalar w = std::exp(shifted_exponent(task.z[i], task.shift, task.beta));
+      if constexpr (Write) task.out[i] = w;
+      sum += static_cast<wide_t<Scalar>>(w);
+    }
+    return sum;
+  }
   if constexpr (packet_kernel<Scalar>) {
     const bool unit = task.beta == Scalar(1);
     if (task.trail != nullptr) {
@@ -248,8 +259,9 @@ struct pending_scale {
     using wide = wide_t<Scalar>;
     const Scalar shift = shifts.shift[static_cast<std::size_t>(block)];
     if (shift == max) return static_cast<Scalar>(scale);
-    return static_cast<Scalar>(
-        scale * std::exp(static_cast<wide>(beta) * (static_cast<wide>(shift) - static_cast<wide>(max))));
+    return static_cast<Scalar>(scale *
+                               std::exp(shifted_exponent(static_cast<wide>(shift), static_cast<wide>(max),
+                                                         static_cast<wide>(beta))));
   }
 
   /// Applies every block's factor to entries [from, n) in one plain pass (blocks already at the
@@ -316,10 +328,10 @@ column_stats<Scalar> reduce_column_ahead(const Scalar* z, index_t n, Scalar beta
     }
     if (shift > reference) {
       // Rebase the sum on the new shift; exp(-inf) = 0 drops an all -inf prefix and keeps a NaN.
-      sum *=
-          reference == lowest
-              ? wide(0)
-              : std::exp(static_cast<wide>(beta) * (static_cast<wide>(reference) - static_cast<wide>(shift)));
+      sum *= reference == lowest
+                 ? wide(0)
+                 : std::exp(shifted_exponent(static_cast<wide>(reference), static_cast<wide>(shift),
+                                             static_cast<wide>(beta)));
       reference = shift;
     }
     sum += block_sum;

@@ -23,6 +23,26 @@ struct column_stats {
   wide_t<Scalar> sum;
 };
 
+/// Whether z - shift may overflow to -inf for finite z and shift while exp(beta (z - shift)) is
+/// still not 0: only when beta * max() < -log(denorm_min), i.e. beta below about 4e-306 in double
+/// and 3e-37 in float. Above that an overflowed difference has weight exp(-huge) = 0 anyway, so
+/// the fast paths may subtract first; below it every exponent is taken as beta z - beta shift
+/// (tiny beta: both products are finite), so that no entry's weight depends on which entry
+/// happened to be the shift (the block order).
+template <class Scalar>
+bool differences_may_overflow(Scalar beta) {
+  const Scalar underflow = -std::log(std::numeric_limits<Scalar>::denorm_min()) + Scalar(1);
+  return beta < underflow / std::numeric_limits<Scalar>::max();
+}
+
+/// beta (z - shift) for finite z and shift, without the overflow of z - shift (see above).
+template <class Scalar>
+Scalar shifted_exponent(Scalar z, Scalar shift, Scalar beta) {
+  const Scalar difference = z - shift;
+  if (std::isfinite(difference) || !std::isfinite(z) || !std::isfinite(shift)) return beta * difference;
+  return beta * z - beta * shift;
+}
+
 /// Shifted-exponential weight of one entry given the column's max, with the special cases
 /// spelled out: an all -inf column weighs nothing, a +inf max keeps only the +inf entries.
 template <class Scalar>
@@ -30,7 +50,7 @@ Scalar shifted_weight(Scalar z, Scalar max, Scalar beta) {
   if (std::isnan(max) || std::isnan(z)) return std::numeric_limits<Scalar>::quiet_NaN();
   if (max == -std::numeric_limits<Scalar>::infinity()) return Scalar(0);
   if (max == std::numeric_limits<Scalar>::infinity()) return z == max ? Scalar(1) : Scalar(0);
-  return std::exp(beta * (z - max));
+  return std::exp(shifted_exponent(z, max, beta));
 }
 
 /// Largest entry of z[0, n), -inf when empty. Four packet accumulators keep the loads flowing;

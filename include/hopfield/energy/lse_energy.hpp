@@ -11,8 +11,20 @@
 /// memory O((N + block) B) beyond X, whatever M. Every member is const and allocates its
 /// workspaces per call, so one energy may serve concurrent callers.
 ///
+/// The lse and the beta^-1 ln M term are combined, -(max + beta^-1 ln(sum / M)), so that a tiny
+/// beta (1e-38 in float), where each alone overflows, still gives a finite energy. Where the
+/// softmax is nearly uniform (ln(sum / M) > -1/100, a small beta) that form cancels: sum / M is 1
+/// to within its rounding, divided by beta. There the term is taken about the mean score instead,
+///   beta^-1 ln mean_i exp(beta z_i) = mean(z) + beta^-1 log1p(mean_i expm1(beta (z_i - mean(z)))),
+/// whose rounding stays relative to the scores however small beta is (two more passes over the
+/// patterns, only in that regime).
+///
 /// Satisfies ContinuousEnergyPolicy; run it with cccp_update through hopfield::retrieve.
+#include <algorithm>
 #include <cmath>
+#include <optional>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -45,9 +57,8 @@ class lse_energy {
     detail::require_finite("lse_energy", "patterns", patterns_);
     detail::require_positive_finite("lse_energy", "beta", beta);
     detail::validate_streaming("lse_energy", options);
-    largest_norm_ = patterns_.colwise().norm().maxCoeff();
-    constant_ = static_cast<Scalar>(std::log(static_cast<double>(patterns_.cols()))) / beta_;
-    if constexpr (HasSimilarityEnergy<Sim, Scalar>) constant_ += similarity_.constant_term(patterns_);
+    largest_norm_ = patterns_.colwise().stableNorm().maxCoeff();  // no overflow for entries > 1e19
+    if constexpr (HasSimilarityEnergy<Sim, Scalar>) constant_ = similarity_.constant_term(patterns_);
   }
 
   /// State dimension N.
@@ -68,17 +79,19 @@ class lse_energy {
   }
 
   /// E(xi), Ramsauer et al. eq. (2) with its constants.
-  /// @throws std::invalid_argument for a state of the wrong length or with non-finite entries.
+  /// @throws std::invalid_argument for a state of the wrong length or with non-finite entries;
+  ///         std::overflow_error when the energy (or a score) leaves the scalar's range.
   [[nodiscard]] Scalar energy(const Eigen::Ref<const vector_t<Scalar>>& state) const requires
       HasSimilarityEnergy<Sim, Scalar> {
     detail::require_size("lse_energy::energy", "state", "rows", dimension(), state.rows());
     detail::require_finite("lse_energy::energy", "state", state);
     const Eigen::Map<const matrix_t<Scalar>> as_batch(state.data(), state.rows(), 1);
-    return -normalisers(as_batch).logsumexp(0) + similarity_.state_term(state) + constant_;
+    return checked_energy("lse_energy::energy", 0, normalisers(as_batch), state);
   }
 
   /// E of every column of `states`, into `out` (one pass over the patterns for the whole batch).
-  /// @throws std::invalid_argument for a wrong shape or non-finite entries.
+  /// @throws std::invalid_argument for a wrong shape or non-finite entries; std::overflow_error as
+  ///         energy().
   void energies(const Eigen::Ref<const matrix_t<Scalar>>& states,
                 Eigen::Ref<row_vector_t<Scalar>> out) const requires HasSimilarityEnergy<Sim, Scalar> {
     detail::require_size("lse_energy::energies", "states", "rows", dimension(), states.rows());
@@ -86,8 +99,7 @@ class lse_energy {
     detail::require_finite("lse_energy::energies", "states", states);
     const auto part = normalisers(states);
     for (index_t j = 0; j < states.cols(); ++j) {
-      out(j) = -part.logsumexp(j) +
-               similarity_.state_term(Eigen::Ref<const vector_t<Scalar>>(states.col(j))) + constant_;
+      out(j) = checked_energy("lse_energy::energies", j, part, states.col(j));
     }
   }
 
@@ -125,6 +137,52 @@ class lse_energy {
   }
 
  private:
+  // -(lse - beta^-1 ln M) + state term + constant for column j of the normalisers, or
+  // std::overflow_error naming the function when it is not finite.
+  Scalar checked_energy(std::string_view function, index_t j, const softmax_partial<Scalar>& part,
+                        const Eigen::Ref<const vector_t<Scalar>>& state) const {
+    using wide = typename softmax_partial<Scalar>::wide;
+    const wide mean_log = std::log(part.sum()(j) / static_cast<wide>(size()));  // ln(sum / M)
+    Scalar centred = part.max()(j) + static_cast<Scalar>(mean_log / static_cast<wide>(beta_));
+    if (mean_log > wide(-0.01)) centred = centred_lse_near_uniform(state, part.max()(j)).value_or(centred);
+    const Scalar e = -centred + similarity_.state_term(state) + constant_;
+    if (!std::isfinite(e)) {
+      throw std::overflow_error("hopfield::" + std::string(function) + ": the energy of state " +
+                                std::to_string(j) +
+                                " is not finite: the patterns or the state are too large for the scalar "
+                                "type (scale them down, or use double)");
+    }
+    return e;
+  }
+
+  // beta^-1 ln mean_i exp(beta z_i) about the mean score (see the file comment); empty when
+  // beta (max - mean) > 1, where exp(beta (z - mean)) could overflow and the max form is accurate.
+  [[nodiscard]] std::optional<Scalar> centred_lse_near_uniform(
+      const Eigen::Ref<const vector_t<Scalar>>& state, Scalar max) const {
+    using wide = typename softmax_partial<Scalar>::wide;
+    constexpr index_t block = 256;
+    vector_t<Scalar> scores(std::min(block, size()));
+    const auto for_each_block = [&](auto&& use) {
+      for (index_t start = 0; start < size(); start += block) {
+        const index_t m = std::min(block, size() - start);
+        auto z = scores.head(m);
+        similarity_.scores(Eigen::Ref<const matrix_t<Scalar>>(patterns_.middleCols(start, m)),
+                           Eigen::Ref<const matrix_t<Scalar>>(state), Eigen::Ref<matrix_t<Scalar>>(z));
+        use(z);
+      }
+    };
+    wide total = 0;
+    for_each_block([&](const auto& z) { total += z.template cast<wide>().sum(); });
+    const wide mean = total / static_cast<wide>(size());
+    const auto beta = static_cast<wide>(beta_);
+    if (!(beta * (static_cast<wide>(max) - mean) <= 1)) return std::nullopt;
+    wide excess = 0;  // sum_i expm1(beta (z_i - mean))
+    for_each_block([&](const auto& z) {
+      for (index_t i = 0; i < z.size(); ++i) excess += std::expm1(beta * (static_cast<wide>(z(i)) - mean));
+    });
+    return static_cast<Scalar>(mean + std::log1p(excess / static_cast<wide>(size())) / beta);
+  }
+
   // (max, sum) per column of the scores, no values: the energy's log-sum-exp.
   [[nodiscard]] softmax_partial<Scalar> normalisers(const Eigen::Ref<const matrix_t<Scalar>>& states) const {
     softmax_partial<Scalar> part(0, states.cols(), beta_);
@@ -137,7 +195,7 @@ class lse_energy {
   streaming_options options_;
   Sim similarity_{};
   Scalar largest_norm_ = 0;
-  Scalar constant_ = 0;  // beta^-1 ln M (+ the similarity's constant: L^2 / 2 for the dot product)
+  Scalar constant_ = 0;  // the similarity's constant: L^2 / 2 for the dot product
 };
 
 }  // namespace hopfield

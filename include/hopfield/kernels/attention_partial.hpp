@@ -15,11 +15,18 @@
 ///
 /// Extra memory per thread: one score block (block x tile) and one tile partial (value rows x
 /// tile), independent of M; with many tiles the threads take whole tiles (no merge at all).
-/// Workspaces are allocated before the parallel region (so an allocation failure throws
-/// std::bad_alloc on the calling thread) and never inside the block loop.
+/// Workspaces are allocated before the parallel region and never inside the block loop; whatever
+/// a worker throws (std::bad_alloc from Eigen's packing buffers, a similarity's own exception,
+/// the overflow check below) is rethrown on the calling thread after the region.
+///
+/// Every block's scores are checked: a score that is not finite although keys and queries are
+/// (x . q of entries near 1e20 in float overflows) throws std::overflow_error instead of turning
+/// the result into NaN. Masked entries (-inf) are set after the check.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -32,6 +39,7 @@
 
 #include "hopfield/core/types.hpp"
 #include "hopfield/core/validation.hpp"
+#include "hopfield/detail/parallel_errors.hpp"
 #include "hopfield/kernels/streaming_softmax.hpp"
 
 namespace hopfield {
@@ -45,7 +53,7 @@ struct streaming_options {
   /// 384 KiB of keys, values and scores for a batch).
   index_t block_size = 0;
   /// Threads over pattern blocks or query tiles (OpenMP builds); 0 uses omp_get_max_threads()
-  /// when the work is large enough, 1 runs serially.
+  /// when the work is large enough, 1 runs serially. At most max_stream_threads() run.
   int threads = 0;
 };
 
@@ -89,6 +97,26 @@ inline int available_threads() {
 #endif
 }
 
+/// Thrown when a block's scores are not finite for finite inputs.
+[[noreturn]] inline void throw_score_overflow(index_t pattern, index_t query) {
+  throw std::overflow_error(
+      "hopfield::fold_attention: the similarity of pattern " + std::to_string(pattern) + " and query " +
+      std::to_string(query) +
+      " is not finite although both are: the entries are too large for the scalar type (scale the "
+      "patterns and queries down, or use double)");
+}
+
+/// Throws std::overflow_error when a block of scores holds an inf or NaN (the inputs are finite).
+template <class Block>
+void check_scores(const Block& scores, index_t first_pattern, index_t first_query) {
+  if (scores.allFinite()) return;
+  for (index_t j = 0; j < scores.cols(); ++j) {
+    for (index_t i = 0; i < scores.rows(); ++i) {
+      if (!std::isfinite(scores(i, j))) throw_score_overflow(first_pattern + i, first_query + j);
+    }
+  }
+}
+
 /// What the streaming loop does to a block of scores before folding it: nothing by default; a
 /// mask sets the entries a query may not see to -inf.
 struct no_score_mask {
@@ -96,6 +124,17 @@ struct no_score_mask {
   void operator()(index_t /*first_pattern*/, index_t /*first_query*/, Block& /*scores*/) const {}
 };
 }  // namespace detail
+
+/// The most threads the streaming path starts: four per processor. More never pay, and an absurd
+/// request (options.threads = 1'000'000) would otherwise make the OpenMP runtime abort when it
+/// cannot create them.
+inline int max_stream_threads() {
+#if defined(_OPENMP)
+  return 4 * std::max(1, omp_get_num_procs());
+#else
+  return 1;
+#endif
+}
 
 /// Chooses block length, query tile and thread count for M patterns, key and (extra) value
 /// rows, and B queries.
@@ -119,7 +158,8 @@ inline stream_plan plan_stream(index_t patterns, index_t key_rows, index_t extra
   block = std::clamp(block, 1.0, static_cast<double>(patterns));
   const double work = static_cast<double>(patterns) * static_cast<double>(key_rows) *
                       static_cast<double>(std::max<index_t>(queries, 1));
-  int threads = options.threads > 0 ? options.threads : detail::available_threads();
+  int threads =
+      std::min(options.threads > 0 ? options.threads : detail::available_threads(), max_stream_threads());
   if (options.threads == 0 && work < parallel_work_threshold) threads = 1;
 #if !defined(_OPENMP)
   threads = 1;  // built without OpenMP: one worker whatever was asked
@@ -189,6 +229,7 @@ void fold_block_range(softmax_partial<Scalar>& part, vector_t<Scalar>& scratch,
     // Exact Ref types, so that a similarity written for Ref<const matrix_t<S>> deduces S.
     similarity.scores(Eigen::Ref<const matrix_t<Scalar>>(memory.keys.middleCols(start, m)), queries,
                       Eigen::Ref<matrix_t<Scalar>>(scores));
+    check_scores(scores, start, first_query);
     mask(start, first_query, scores);
     if (part.value_rows() > 0) {
       part.fold_in_place(scores, memory.values.middleCols(start, m));
@@ -211,7 +252,7 @@ inline std::size_t worker() {
 /// The partial of one tile of queries over every pattern into `result` (fresh): with
 /// `threads` > 1, chunks of blocks over threads, merged in chunk order (chunk 0 folds straight
 /// into `result`). `scratch` holds one score block per worker; without threads, `slot` is this
-/// call's. Allocates only before its parallel region.
+/// call's. Allocates only before its parallel region; rethrows a worker's exception after it.
 template <class Scalar, class Similarity, class ScoreMask>
 void fold_tile(softmax_partial<Scalar>& result, std::vector<vector_t<Scalar>>& scratch,
                const memory_view<Scalar>& memory,
@@ -228,14 +269,18 @@ void fold_tile(softmax_partial<Scalar>& result, std::vector<vector_t<Scalar>>& s
   partials.reserve(static_cast<std::size_t>(chunks - 1));
   for (index_t c = 1; c < chunks; ++c)
     partials.emplace_back(result.value_rows(), queries.cols(), result.beta());
+  parallel_errors errors;
 #if defined(_OPENMP)
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
 #endif
   for (index_t c = 0; c < chunks; ++c) {
-    auto& part = c == 0 ? result : partials[static_cast<std::size_t>(c - 1)];
-    fold_block_range(part, scratch[worker()], memory, queries, first_query, similarity, mask, block,
-                     blocks * c / chunks, blocks * (c + 1) / chunks);
+    errors.run([&] {
+      auto& part = c == 0 ? result : partials[static_cast<std::size_t>(c - 1)];
+      fold_block_range(part, scratch[worker()], memory, queries, first_query, similarity, mask, block,
+                       blocks * c / chunks, blocks * (c + 1) / chunks);
+    });
   }
+  errors.rethrow_if_any();
   for (const auto& p : partials) result.merge(p);
 }
 
@@ -247,6 +292,9 @@ void fold_tile(softmax_partial<Scalar>& result, std::vector<vector_t<Scalar>>& s
 /// temperature. `values` may be the keys themselves (auto-association).
 /// `mask(first_pattern, first_query, scores)` may set entries of each block's scores to -inf.
 /// Inputs are trusted (the callers validate): finite, matching shapes, M > 0.
+/// @throws std::overflow_error when a score is not finite (entries too large for the scalar);
+///         std::bad_alloc, or what the similarity throws, from any worker, on the calling thread.
+///         `result` is then unspecified (reset it before reuse).
 template <Real Scalar, class Similarity, class ScoreMask = detail::no_score_mask>
 void fold_attention(softmax_partial<Scalar>& result,
                     const Eigen::Ref<const matrix_t<std::type_identity_t<Scalar>>>& keys,
@@ -274,15 +322,19 @@ void fold_attention(softmax_partial<Scalar>& result,
   for (index_t t = 0; t < tiles; ++t) {
     parts.emplace_back(result.value_rows(), std::min(plan.tile, count - t * plan.tile), result.beta());
   }
+  detail::parallel_errors errors;
 #if defined(_OPENMP)
 #pragma omp parallel for schedule(dynamic, 1) num_threads(plan.threads) if (plan.threads > 1)
 #endif
   for (index_t t = 0; t < tiles; ++t) {
-    auto& part = parts[static_cast<std::size_t>(t)];
-    const index_t first = t * plan.tile;
-    detail::fold_tile(part, scratch, memory, queries.middleCols(first, part.columns()), first, similarity,
-                      mask, plan.block, 1, detail::worker());
+    errors.run([&] {
+      auto& part = parts[static_cast<std::size_t>(t)];
+      const index_t first = t * plan.tile;
+      detail::fold_tile(part, scratch, memory, queries.middleCols(first, part.columns()), first, similarity,
+                        mask, plan.block, 1, detail::worker());
+    });
   }
+  errors.rethrow_if_any();
   for (index_t t = 0; t < tiles; ++t) result.merge(parts[static_cast<std::size_t>(t)], t * plan.tile);
 }
 

@@ -15,6 +15,7 @@
 /// finishes as lse = -inf with a zero weighted sum, never NaN.
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <string>
 
 #include <Eigen/Core>
@@ -138,14 +139,18 @@ class softmax_partial {
     return out;
   }
 
-  /// The softmax-weighted sum of the values, acc / sum, per column (zeros for an all -inf column).
-  /// @throws std::invalid_argument when out is not value_rows x columns.
+  /// The softmax-weighted sum of the values, acc / sum, per column (zeros for an all -inf column,
+  /// NaN for a column that met a NaN score).
+  /// @throws std::invalid_argument when out is not value_rows x columns; std::overflow_error when
+  ///         a column's weighted sum is not finite although its scores were (values so large
+  ///         that their weighted sum leaves the scalar's range).
   void weighted_sum_into(Eigen::Ref<matrix_t<Scalar>> out) const {
     detail::require_size("softmax_partial::weighted_sum_into", "out", "rows", acc_.rows(), out.rows());
     detail::require_size("softmax_partial::weighted_sum_into", "out", "cols", columns(), out.cols());
     for (index_t j = 0; j < columns(); ++j) {
       if (sum_(j) > 0) {
         out.col(j) = acc_.col(j) * static_cast<Scalar>(1 / sum_(j));
+        if (!out.col(j).allFinite()) throw_sum_overflow(j);
       } else if (std::isnan(max_(j))) {
         out.col(j).setConstant(std::numeric_limits<Scalar>::quiet_NaN());
       } else {
@@ -169,7 +174,7 @@ class softmax_partial {
     for (index_t j = 0; j < columns(); ++j) {
       const Scalar a = max_(j);
       const Scalar inv = sum_(j) > 0 ? static_cast<Scalar>(1 / sum_(j)) : Scalar(0);
-      if (std::isfinite(a)) {
+      if (std::isfinite(a) && !detail::differences_may_overflow(beta_)) {
         out.col(j) = (beta_ * (scores.col(j).array() - a)).exp().matrix() * inv;
       } else {
         for (index_t i = 0; i < scores.rows(); ++i) {
@@ -180,6 +185,13 @@ class softmax_partial {
   }
 
  private:
+  [[noreturn]] static void throw_sum_overflow(index_t column) {
+    throw std::overflow_error("hopfield::softmax_partial::weighted_sum_into: the weighted sum of column " +
+                              std::to_string(column) +
+                              " is not finite although its scores are: the values are too large for the "
+                              "scalar type (scale them down, or use double)");
+  }
+
   // Folds one block of scores (rows x columns(), column j at z + j * z_stride) into (max, sum),
   // rescaling acc; when `w` is not null the block's weights go there against the merged max (w
   // may be z). The weights come out of the column kernel already scaled, so no extra pass.

@@ -10,7 +10,8 @@ namespace hopfield {
 
 /// A value type with a nested `learner<Scalar>` (constructible from the rule) that builds the
 /// stored matrix raw from the patterns (W = raw / denominator(N), symmetric, zero diagonal), adds
-/// one pattern in place after `reserve(N)` without allocating or throwing, and says whether
+/// one pattern in place after `reserve(N)` without allocating (it may throw std::overflow_error
+/// when the weights leave the scalar range; callers add to copies), and says whether
 /// raw = X X^T - M I (`has_pattern_form`, which lets the energy take fields from X). What it
 /// learned becomes an energy through quadratic_energy::from_stored. Satisfied by hebbian,
 /// storkey and pseudo_inverse.

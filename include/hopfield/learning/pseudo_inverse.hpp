@@ -18,6 +18,7 @@
 #include <Eigen/Core>
 #include <Eigen/QR>
 
+#include "hopfield/core/errors.hpp"
 #include "hopfield/core/types.hpp"
 #include "hopfield/detail/wide.hpp"
 #include "hopfield/learning/detail/symmetric.hpp"
@@ -29,8 +30,8 @@ namespace hopfield {
 /// r = x - P x (orthogonalised twice), P <- P + r r^T / |r|^2, skipped when |r| <= tolerance |x|
 /// (x already lies in the span).
 struct pseudo_inverse {
-  /// Relative size below which a pattern counts as lying in the span of the earlier ones;
-  /// 0 means N times the machine epsilon of the scalar.
+  /// Relative size below which a pattern counts as lying in the span of the earlier ones, in
+  /// [0, 1); 0 means N times the machine epsilon of the scalar.
   double tolerance = 0;
 
   static constexpr bool has_pattern_form = false;
@@ -39,7 +40,15 @@ struct pseudo_inverse {
   class learner {
    public:
     learner() = default;
-    explicit learner(const pseudo_inverse& rule) : tolerance_(rule.tolerance) {}
+    /// @throws std::invalid_argument (naming "pseudo_inverse" and "options.rule.tolerance") when
+    ///         the tolerance is not in [0, 1): at 1 or more no pattern would be independent and
+    ///         the projector would have rank 0; a negative or NaN value is not a tolerance.
+    explicit learner(const pseudo_inverse& rule) : tolerance_(rule.tolerance) {
+      if (!(tolerance_ >= 0 && tolerance_ < 1)) {
+        detail::throw_invalid("pseudo_inverse", "options.rule.tolerance",
+                              "a relative tolerance in [0, 1) (0: N times the epsilon)", tolerance_);
+      }
+    }
 
     /// W = raw (the projector with its diagonal removed).
     static Scalar denominator(index_t /*n*/) { return Scalar(1); }
@@ -55,7 +64,9 @@ struct pseudo_inverse {
       matrix_t<wide> basis = matrix_t<wide>::Identity(n, rank_);
       basis.applyOnTheLeft(qr.householderQ().setLength(rank_));
       matrix_t<wide> projector = matrix_t<wide>::Zero(n, n);
-      projector.template selfadjointView<Eigen::Lower>().rankUpdate(basis);
+      // A rank-0 projector is zero (only all-zero patterns get there); Eigen's rank update of
+      // zero columns would divide by zero in its blocking.
+      if (rank_ > 0) projector.template selfadjointView<Eigen::Lower>().rankUpdate(basis);
       diagonal_ = projector.diagonal().template cast<Scalar>();
       raw = projector.template cast<Scalar>();
       detail::mirror_lower_zero_diagonal(raw);

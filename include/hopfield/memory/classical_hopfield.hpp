@@ -49,7 +49,10 @@ class classical_hopfield : public memory_interface<classical_hopfield<Scalar, Ru
   /// Stores the +-1 patterns given as the columns of an N x M matrix.
   /// @throws std::invalid_argument (naming "classical_hopfield") when X is empty, has an entry
   ///         other than +-1, the thresholds are not of size N or not finite, or
-  ///         field_mode::patterns is asked of a rule without a pattern form.
+  ///         field_mode::patterns is asked of a rule without a pattern form, or the rule rejects
+  ///         its settings (pseudo_inverse: "options.rule.tolerance" outside [0, 1));
+  ///         std::overflow_error when the rule's weights leave the scalar's range (storkey far
+  ///         beyond capacity).
   template <class Derived>
   explicit classical_hopfield(const Eigen::MatrixBase<Derived>& patterns, options_type options = {})
       : options_(std::move(options)), learner_(options_.rule) {
@@ -74,7 +77,7 @@ class classical_hopfield : public memory_interface<classical_hopfield<Scalar, Ru
   /// Adds the +-1 patterns given as columns (N x K; K = 0 does nothing): O(N^2) per pattern and
   /// one O(N^2) copy of the stored matrix, no rebuild. Nothing changes when it throws.
   /// @throws std::invalid_argument (naming "classical_hopfield::add_patterns") when the rows
-  ///         differ from N or an entry is not +-1.
+  ///         differ from N or an entry is not +-1; std::overflow_error as the constructor.
   template <class Derived>
   void add_patterns(const Eigen::MatrixBase<Derived>& more) {
     constexpr std::string_view fn = "classical_hopfield::add_patterns";

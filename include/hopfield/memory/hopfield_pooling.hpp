@@ -27,7 +27,7 @@ namespace hopfield {
 template <Real Scalar>
 struct pooling_options {
   /// Inverse temperature, > 0; unset means 1/sqrt(N_k).
-  std::optional<Scalar> beta;
+  std::optional<Scalar> beta{};
   /// Also return the I x Q attention weights (memory O(I Q)).
   bool weights = true;
   /// How the bag is walked (block size, threads, memory budget).

@@ -39,7 +39,7 @@ namespace hopfield {
 template <Real Scalar>
 struct modern_options {
   /// Inverse temperature, > 0; unset means 1/sqrt(N_k) (the Transformer's scaling).
-  std::optional<Scalar> beta;
+  std::optional<Scalar> beta{};
   /// Bytes the score blocks of all threads may take together (see streaming_options).
   std::size_t memory_budget = std::size_t{64} << 20;
   /// Patterns per block; 0 = automatic, cache-sized.

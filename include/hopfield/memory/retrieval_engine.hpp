@@ -8,6 +8,8 @@
 /// batch; batch updates (synchronous, CCCP) advance the still-active queries together.
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,7 @@
 #include "hopfield/core/random.hpp"
 #include "hopfield/core/results.hpp"
 #include "hopfield/core/validation.hpp"
+#include "hopfield/detail/parallel_errors.hpp"
 
 namespace hopfield {
 
@@ -108,6 +111,24 @@ bool stops_when_unchanged(const U& update) {
   }
 }
 
+/// A batch step must give finite states: a NaN would never compare as "within tolerance" and
+/// would run silently to the step limit.
+template <class Block>
+void require_finite_step(const Block& next, index_t step) {
+  if (next.allFinite()) return;
+  throw std::overflow_error("hopfield::retrieve: step " + std::to_string(step) +
+                            " of the update produced a non-finite state (the energy or the update "
+                            "overflowed the scalar type)");
+}
+
+/// A final energy of NaN means the energy overflowed (inf - inf): never report it.
+template <class Scalar>
+void require_energy_not_nan(Scalar energy, index_t query) {
+  if (!std::isnan(energy)) return;
+  throw std::overflow_error("hopfield::retrieve: the energy of query " + std::to_string(query) +
+                            " is NaN (the energy overflowed the scalar type)");
+}
+
 /// Below this many neuron visits per sweep over the whole batch, threads cost more than they save.
 inline constexpr index_t parallel_sweep_threshold = 4096;
 
@@ -131,6 +152,7 @@ void run_sweeps(const E& energy, const U& update, Eigen::Ref<vector_t<scalar_of<
   }
   report.converged = report.reason == stop_reason::converged;
   report.energy = energy.energy(state);
+  require_energy_not_nan(report.energy, static_cast<index_t>(stream));
 }
 
 /// Energies of a batch of states (columns) into out: one call to the energy's optional batch
@@ -188,6 +210,7 @@ void run_batch_steps(const E& energy, const U& update, Eigen::Ref<matrix_t<scala
     const auto live = static_cast<index_t>(active.size());
     for (index_t k = 0; k < live; ++k) active_states.col(k) = states.col(active[static_cast<std::size_t>(k)]);
     update.step(energy, active_states.leftCols(live), next.leftCols(live));
+    require_finite_step(next.leftCols(live), step);
     if (options.record_trace) batch_energies(energy, next.leftCols(live), energies.head(live));
     std::size_t kept = 0;
     for (index_t k = 0; k < live; ++k) {
@@ -219,6 +242,7 @@ void run_batch_steps(const E& energy, const U& update, Eigen::Ref<matrix_t<scala
     auto& report = reports[static_cast<std::size_t>(j)];
     report.converged = report.reason == stop_reason::converged;
     report.energy = energies(j);
+    require_energy_not_nan(report.energy, j);
   }
 }
 
@@ -227,7 +251,10 @@ void run_batch_steps(const E& energy, const U& update, Eigen::Ref<matrix_t<scala
 /// Runs `update` on `energy` from each column of `initial` until each query stops.
 /// @throws std::invalid_argument for a query of the wrong dimension, an empty batch, a non +-1
 ///         entry (binary energies) or a non-finite entry (continuous energies), max_steps <= 0,
-///         a negative tolerance, or an update policy that rejects its own settings.
+///         a negative tolerance, or an update policy that rejects its own settings;
+///         std::overflow_error when a gap is NaN, an update produces a non-finite state or a
+///         final energy is NaN (never a "converged" report on it); std::bad_alloc, or what a
+///         policy throws, on the calling thread whatever the build (threads included).
 template <EnergyPolicy E, class U, class Derived>
 requires UpdatePolicy<U, E> batch_retrieval_result<scalar_of<E>> retrieve_batch(
     const E& energy, const U& update, const Eigen::MatrixBase<Derived>& initial,
@@ -241,20 +268,29 @@ requires UpdatePolicy<U, E> batch_retrieval_result<scalar_of<E>> retrieve_batch(
     const index_t count = result.states.cols();
     [[maybe_unused]] const bool parallel =
         count > 1 && count * energy.dimension() >= detail::parallel_sweep_threshold;
+    detail::parallel_errors errors;  // what a worker throws is rethrown here, never std::terminate
 #if defined(_OPENMP)
 #pragma omp parallel if (parallel)
 #endif
     {
-      typename E::context_type ctx;
-      sweep_workspace ws;
+      std::optional<typename E::context_type> ctx;  // per thread; allocating may throw
+      std::optional<sweep_workspace> ws;
+      errors.run([&] {
+        ctx.emplace();
+        ws.emplace();
+      });
 #if defined(_OPENMP)
 #pragma omp for schedule(dynamic)
 #endif
       for (index_t j = 0; j < count; ++j) {
-        detail::run_sweeps(energy, update, result.states.col(j), static_cast<std::uint64_t>(j), options, ctx,
-                           ws, result.reports[static_cast<std::size_t>(j)]);
+        errors.run([&] {
+          if (!ctx || !ws) return;  // this thread's workspace failed: the error is kept already
+          detail::run_sweeps(energy, update, result.states.col(j), static_cast<std::uint64_t>(j), options,
+                             *ctx, *ws, result.reports[static_cast<std::size_t>(j)]);
+        });
       }
     }
+    errors.rethrow_if_any();
   } else {
     detail::run_batch_steps(energy, update, result.states, options, result.reports);
   }

@@ -30,7 +30,7 @@ struct dot_product {
   /// L^2 / 2 with L the largest pattern norm, so that the energy is >= 0.
   template <Real Scalar>
   [[nodiscard]] Scalar constant_term(const matrix_t<Scalar>& patterns) const {
-    const Scalar largest = patterns.colwise().norm().maxCoeff();
+    const Scalar largest = patterns.colwise().stableNorm().maxCoeff();
     return Scalar(0.5) * largest * largest;
   }
 };

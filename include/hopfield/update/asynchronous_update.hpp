@@ -1,7 +1,9 @@
 #pragma once
 /// @file Asynchronous updates: one neuron at a time, in a fresh random order each sweep,
 /// s_i <- sign(gap_i) where gap_i = E(s_i = -1) - E(s_i = +1); a tie keeps s_i, so the energy
-/// never increases. Converged = a sweep without a flip.
+/// never increases. Converged = a sweep without a flip. A NaN gap throws std::overflow_error.
+#include <cmath>
+
 #include "hopfield/core/concepts.hpp"
 #include "hopfield/core/random.hpp"
 
@@ -17,6 +19,7 @@ struct asynchronous_update {
     index_t flips = 0;
     for (const index_t i : ws.order) {
       const Scalar gap = energy.gap(ctx, state, i).value;
+      if (std::isnan(gap)) detail::throw_nan_gap("asynchronous_update", i);
       if ((gap > 0 && state(i) < 0) || (gap < 0 && state(i) > 0)) {
         energy.flip(ctx, state, i);
         ++flips;

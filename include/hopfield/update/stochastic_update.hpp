@@ -41,7 +41,9 @@ struct stochastic_update {
     random_permutation(ws.rng, energy.dimension(), ws.order);
     index_t flips = 0;
     for (const index_t i : ws.order) {
-      const double p_up = probability_up(energy.gap(ctx, state, i));
+      const auto gap = energy.gap(ctx, state, i);
+      if (std::isnan(gap.value) || std::isnan(gap.log_scale)) detail::throw_nan_gap("stochastic_update", i);
+      const double p_up = probability_up(gap);
       const bool up = uniform_unit(ws.rng) < p_up;
       if (up != (state(i) > 0)) {
         energy.flip(ctx, state, i);

@@ -1,0 +1,31 @@
+# Runs a program and checks its exit status and what it prints (stdout and stderr together): the
+# command-line tests of the programs (examples/CMakeLists.txt, bench/programs/CMakeLists.txt).
+#   cmake -DEXPECT_EXIT=<status> -DEXPECT_OUTPUT=<regex> -P run_expect.cmake -- <program> [args...]
+# An argument may not be empty (CMake drops empty list items): write --name= instead.
+if(NOT DEFINED EXPECT_EXIT OR NOT DEFINED EXPECT_OUTPUT)
+  message(FATAL_ERROR "run_expect.cmake: set EXPECT_EXIT and EXPECT_OUTPUT")
+endif()
+set(command)
+set(after_separator FALSE)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(k RANGE ${last})
+  if(after_separator)
+    list(APPEND command "${CMAKE_ARGV${k}}")
+  elseif(CMAKE_ARGV${k} STREQUAL "--")
+    set(after_separator TRUE)
+  endif()
+endforeach()
+if(NOT command)
+  message(FATAL_ERROR "run_expect.cmake: no program after --")
+endif()
+execute_process(COMMAND ${command} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err
+                TIMEOUT 120)
+set(printed "${out}${err}")
+string(REPLACE ";" " " shown "${command}")
+if(NOT status STREQUAL "${EXPECT_EXIT}")
+  message(FATAL_ERROR "${shown}\nexited with ${status}, expected ${EXPECT_EXIT}; it printed:\n${printed}")
+endif()
+if(NOT printed MATCHES "${EXPECT_OUTPUT}")
+  message(FATAL_ERROR "${shown}\nprinted no match for '${EXPECT_OUTPUT}'; it printed:\n${printed}")
+endif()
+message(STATUS "${shown}: exit ${status}, output matches '${EXPECT_OUTPUT}'")
