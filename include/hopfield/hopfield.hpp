@@ -43,6 +43,8 @@
 #include "hopfield/memory/memory_interface.hpp"
 #include "hopfield/memory/modern_hopfield.hpp"
 #include "hopfield/memory/retrieval_engine.hpp"
+#include "hopfield/network/euler_integrator.hpp"
+#include "hopfield/network/hierarchical_network.hpp"
 #include "hopfield/similarity/dot_product.hpp"
 #include "hopfield/similarity/similarity.hpp"
 #include "hopfield/update/asynchronous_update.hpp"
