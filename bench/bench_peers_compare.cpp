@@ -15,11 +15,16 @@
 //   *_async_batch   the sweeps for a batch of queries (the engine spreads queries over threads)
 //   gemm            X^T Q, 65536 x 128 x 256: Eigen's own product, or OpenBLAS in a
 //                   -DHOPFIELD_USE_BLAS=ON build (the context line "products" says which)
+//   network_euler   model B (two-layer network, quadratic features, log-sum-exp memories) retrieved
+//                   to convergence by explicit Euler, N_f = 256, N_h = 1024, B = 64
+//                   (bench/network_case.hpp; peer: network_peer.py)  1 and 2 threads
 #include <benchmark/benchmark.h>
 
 #include <hopfield/hopfield.hpp>
 
 #include <Eigen/Core>
+
+#include "network_case.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -294,6 +299,23 @@ void gemm(benchmark::State& state) {
                                                 benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// Model B retrieved by explicit Euler to |dx/dt| <= 1e-4 (bench/network_case.hpp), the batch
+// advancing together through the shared retrieval engine.
+void network_euler(benchmark::State& state) {
+  use_threads(static_cast<int>(state.range(0)));
+  const bench_case::model_b_inputs in;
+  const auto integrator = in.integrator();
+  const auto options = in.options();
+  double steps = 0;
+  for (auto _ : state) {
+    auto r = hopfield::retrieve(in.network, integrator, in.starts, options);
+    benchmark::DoNotOptimize(r.states.data());
+    steps = 0;
+    for (const auto& report : r.reports) steps += static_cast<double>(report.steps);
+  }
+  state.counters["steps_mean"] = steps / static_cast<double>(bench_case::model_b_sizes::batch);
+}
+
 BENCHMARK(modern_batched)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(modern_single)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(classical_async)->UseRealTime()->Unit(benchmark::kMillisecond);
@@ -314,6 +336,7 @@ BENCHMARK(dense_async_batch)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(gemm)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(network_euler)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // ---------------------------------------------------------------------------------------------
 // --export DIR: .npy files (format 1.0, little-endian, Fortran order = Eigen's column-major)
@@ -388,6 +411,18 @@ int export_inputs(const std::filesystem::path& dir) {
     write_matrix(dir, "dense_async_library", dam.retrieve(s, one_sweep()).state);
     write_order(dir, "dense_async_order", first_sweep_order(dense_n, 0));
   }
+  {
+    using s = bench_case::model_b_sizes;
+    const bench_case::model_b_inputs in;
+    write_matrix(dir, "network_patterns", in.patterns);
+    write_matrix(dir, "network_queries", in.queries);
+    const auto r = hopfield::retrieve(in.network, in.integrator(), in.starts, in.options());
+    write_matrix(dir, "network_euler_library", r.states.topRows(s::features));
+    matrix steps(1, s::batch);
+    for (index_t j = 0; j < s::batch; ++j)
+      steps(0, j) = static_cast<float>(r.reports[static_cast<std::size_t>(j)].steps);
+    write_matrix(dir, "network_euler_library_steps", steps);
+  }
   std::ofstream meta(dir / "meta.json");
   meta << "{\n"
        << "  \"modern\": {\"N\": " << modern_n << ", \"M\": " << modern_m << ", \"B\": " << modern_b
@@ -396,6 +431,13 @@ int export_inputs(const std::filesystem::path& dir) {
        << ", \"B\": " << classical_b << "},\n"
        << "  \"dense\": {\"N\": " << dense_n << ", \"M\": " << dense_m << ", \"degree\": " << dense_degree
        << ", \"interaction\": \"rectified_polynomial\"},\n"
+       << "  \"network\": {\"N_f\": " << bench_case::model_b_sizes::features
+       << ", \"N_h\": " << bench_case::model_b_sizes::memories
+       << ", \"B\": " << bench_case::model_b_sizes::batch << ", \"beta\": " << bench_case::model_b_sizes::beta
+       << ", \"tau_f\": " << bench_case::model_b_sizes::tau_f
+       << ", \"tau_h\": " << bench_case::model_b_sizes::tau_h << ", \"dt\": " << bench_case::model_b_sizes::dt
+       << ", \"tolerance\": " << bench_case::model_b_sizes::tolerance
+       << ", \"max_steps\": " << bench_case::model_b_sizes::max_steps << "},\n"
        << "  \"async_batch\": " << async_batch << ",\n"
        << "  \"seed\": " << seed << "\n}\n";
   if (!meta) throw std::runtime_error("cannot write meta.json");

@@ -51,6 +51,8 @@ PEER_RUNS = [
     ("classical_peer.py", "torch", 2, "classical_sync"),
     ("dense_peer.py", "numpy", 1, "dense_async,dense_async_cached"),
     ("dense_peer.py", "numpy", 2, "dense_async"),
+    ("network_peer.py", "numpy", 1, "network_euler"),
+    ("network_peer.py", "numpy", 2, "network_euler"),
 ]
 
 # Rows of the comparison: library benchmark (Eigen build) against one peer measurement.
@@ -74,11 +76,14 @@ ROWS = [
     ("dense_async", "dense asynchronous sweep", "N=1024, M=4096, rectified n=3", "dense_async", ("dense_async", "numpy", 2), 100.0),
     ("dense_async", "dense asynchronous sweep", "N=1024, M=4096, rectified n=3", "dense_async", ("dense_async_cached", "numpy", 1), None),
     ("dense_async", "dense asynchronous sweep, sweep only", "N=1024, M=4096, rectified n=3", "dense_async_sweep_only", ("dense_async", "numpy", 1), None),
+    ("network_euler", "model B Euler retrieval to convergence", "N_f=256, N_h=1024, B=64", "network_euler/threads:1", ("network_euler", "numpy", 1), None),
+    ("network_euler", "model B Euler retrieval to convergence", "N_f=256, N_h=1024, B=64", "network_euler/threads:2", ("network_euler", "numpy", 2), None),
 ]
 
 # Eigen's products against OpenBLAS's (EIGEN_USE_BLAS), and the library's batched sweeps.
 BLAS_BENCHES = ["modern_batched", "modern_single", "classical_sync", "gemm"]
-THREADED = ["modern_batched", "modern_single", "classical_sync", "classical_async_batch", "dense_async_batch", "gemm"]
+THREADED = ["modern_batched", "modern_single", "classical_sync", "classical_async_batch", "dense_async_batch", "gemm",
+            "network_euler"]
 LABELS = {
     "modern_batched": "modern update, batched (N=128, M=65536, B=256)",
     "modern_single": "modern update, one query (N=128, M=65536)",
@@ -86,6 +91,7 @@ LABELS = {
     "classical_async_batch": "classical asynchronous sweep, 8 queries (N=4096, M=410)",
     "dense_async_batch": "dense asynchronous sweep, 8 queries (N=1024, M=4096)",
     "gemm": "float GEMM X^T Q (65536 x 128 x 256)",
+    "network_euler": "model B Euler retrieval to convergence (N_f=256, N_h=1024, B=64)",
 }
 
 
@@ -158,7 +164,7 @@ def blas_agreement(eigen_dir, blas_dir):
 
     worst = 0.0
     for name in ("modern_batched_library", "modern_single_library", "classical_sync_library",
-                 "classical_async_library", "dense_async_library"):
+                 "classical_async_library", "dense_async_library", "network_euler_library"):
         a = np.load(eigen_dir / f"{name}.npy").astype(np.float64)
         b = np.load(blas_dir / f"{name}.npy").astype(np.float64)
         worst = max(worst, float(np.max(np.abs(a - b))))

@@ -46,6 +46,23 @@ def setup(description, ops, backends=("numpy",)):
     return args, numpy
 
 
+def blas_library(np):
+    """The BLAS shared library numpy's products run on, read from this process's memory map after
+    one product (numpy loads it at import; Debian picks it through update-alternatives), e.g.
+    "libopenblas.so.0" or "libblas.so.3" (the reference BLAS). None when it cannot be told."""
+    a = np.ones((64, 64), dtype=np.float32)
+    (a @ a).sum()
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as f:
+            paths = {line.split()[-1] for line in f if "blas" in line.lower() and "/" in line}
+    except OSError:
+        return None
+    for path in sorted(paths):
+        if "openblas" in path.lower():
+            return path.rsplit("/", 1)[-1] + " (OpenBLAS)"
+    return sorted(paths)[0].rsplit("/", 1)[-1] if paths else None
+
+
 def load(np, inputs, name, dtype=None):
     """An exported array, C-contiguous (as a user's own array would be)."""
     array = np.load(os.path.join(inputs, name + ".npy"))

@@ -12,14 +12,10 @@
 #include <hopfield/analysis/separation.hpp>
 #include <hopfield/memory/modern_hopfield.hpp>
 
-using namespace hopfield;
+#include "gaussian.hpp"
 
-namespace {
-template <class Scalar>
-matrix_t<Scalar> gaussian(index_t rows, index_t cols, std::uint64_t seed, Scalar sigma = 1) {
-  return add_gaussian_noise(matrix_t<Scalar>::Zero(rows, cols), sigma, seed);
-}
-}  // namespace
+using namespace hopfield;
+using test::gaussian;
 
 TEMPLATE_TEST_CASE("separation: Delta_i = x_i.x_i - max_{j != i} x_i.x_j", "[analysis][separation]", float,
                    double) {

@@ -10,16 +10,14 @@
 #include <hopfield/memory/attention.hpp>
 #include <hopfield/memory/modern_hopfield.hpp>
 
+#include "gaussian.hpp"
+
 #include "test_modern_reference.hpp"
 
 using namespace hopfield;
+using test::gaussian;
 
 namespace {
-template <class Scalar>
-matrix_t<Scalar> gaussian(index_t rows, index_t cols, std::uint64_t seed, Scalar sigma = 1) {
-  return add_gaussian_noise(matrix_t<Scalar>::Zero(rows, cols), sigma, seed);
-}
-
 using bool_matrix = Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic>;
 
 /// Row i: sum_j softmax_j(scale q_i . k_j over allowed j) v_j; zeros when no key is allowed.

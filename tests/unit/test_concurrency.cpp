@@ -9,7 +9,10 @@
 
 #include <hopfield/hopfield.hpp>
 
+#include "gaussian.hpp"
+
 using namespace hopfield;
+using test::gaussian;
 
 namespace {
 template <class Call>
@@ -20,10 +23,6 @@ void run_concurrently(int threads, const Call& call) {
   for (auto& w : workers) w.join();
 }
 
-template <class Scalar>
-matrix_t<Scalar> gaussian(index_t rows, index_t cols, std::uint64_t seed) {
-  return add_gaussian_noise(matrix_t<Scalar>::Zero(rows, cols), Scalar(1), seed);
-}
 }  // namespace
 
 TEST_CASE("const members of every memory may be called from many threads at once", "[threads]") {

@@ -347,6 +347,36 @@ TEST_CASE("lagrangian: log-sum-exp is exact far from 0 (shifted currents)", "[la
   CHECK(lagrangian_legendre(lse_f, huge) == Approx(-std::log(2.0f)));
 }
 
+TEMPLATE_TEST_CASE("lagrangian: log-sum-exp's fused activation and Legendre term equal the two members",
+                   "[lagrangian]", float, double) {
+  // The fused member reads lse - max off the largest softmax weight; checked against the two
+  // separate members on shifted, spread and tied columns, and against long double.
+  using S = TestType;
+  static_assert(HasFusedActivationLegendre<log_sum_exp_lagrangian<S>, S>);
+  static_assert(!HasFusedActivationLegendre<softplus_lagrangian<S>, S>);
+  for (const S beta : {S(0.01), S(1), S(7)}) {
+    const log_sum_exp_lagrangian<S> lse(beta);
+    const log_sum_exp_lagrangian<ld> reference(static_cast<ld>(beta));
+    matrix_t<S> x = add_gaussian_noise(matrix_t<S>::Zero(9, 6), S(3), 42);
+    x.col(1).array() += S(1e4);   // far from 0
+    x.col(2).setConstant(S(-2));  // all tied: p uniform, Legendre term -log(9) / beta
+    x.col(3) *= S(40);            // nearly one-hot
+    matrix_t<S> g(9, 6), g_alone(9, 6);
+    row_vector_t<S> fused(6), alone(6);
+    lse.activation_and_legendre(x, g, fused);
+    lse.activation(x, g_alone);
+    lse.legendre(x, alone);
+    const row_vector_t<ld> exact = lagrangian_legendre(reference, x.template cast<ld>().eval());
+    CHECK(g == g_alone);
+    for (index_t j = 0; j < 6; ++j) {
+      INFO("beta " << beta << ", column " << j);
+      CHECK(close(fused(j), alone(j), tolerance<S>()));
+      CHECK(close(fused(j), exact(j), tolerance<S>()));
+    }
+    CHECK(close(fused(2), -std::log(ld(9)) / static_cast<ld>(beta), tolerance<S>()));
+  }
+}
+
 TEST_CASE("lagrangian: log-cosh and softplus stay finite where cosh and exp overflow", "[lagrangian]") {
   Eigen::VectorXf x(2);
   x << 1000.0f, -1000.0f;

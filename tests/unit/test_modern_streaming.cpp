@@ -8,16 +8,14 @@
 #include <hopfield/kernels/softmax.hpp>
 #include <hopfield/memory/modern_hopfield.hpp>
 
+#include "gaussian.hpp"
+
 #include "test_modern_reference.hpp"
 
 using namespace hopfield;
+using test::gaussian;
 
 namespace {
-template <class Scalar>
-matrix_t<Scalar> gaussian(index_t rows, index_t cols, std::uint64_t seed, Scalar sigma) {
-  return add_gaussian_noise(matrix_t<Scalar>::Zero(rows, cols), sigma, seed);
-}
-
 /// The one-shot formula in double through the library's column kernel: V softmax(beta K^T Q),
 /// with the whole M x B score matrix formed.
 template <class Scalar>

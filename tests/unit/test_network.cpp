@@ -11,14 +11,12 @@
 
 #include <hopfield/hopfield.hpp>
 
+#include "gaussian.hpp"
+
 using namespace hopfield;
+using test::gaussian;
 
 namespace {
-template <class Scalar>
-matrix_t<Scalar> gaussian(index_t rows, index_t cols, std::uint64_t seed, Scalar sigma = 1) {
-  return add_gaussian_noise(matrix_t<Scalar>::Zero(rows, cols), sigma, seed);
-}
-
 using three_layer = hierarchical_network<double, quadratic_lagrangian<double>, softplus_lagrangian<double>,
                                          log_sum_exp_lagrangian<double>>;
 

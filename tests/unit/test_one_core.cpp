@@ -18,16 +18,14 @@
 
 #include <hopfield/hopfield.hpp>
 
+#include "gaussian.hpp"
+
 #include "test_modern_reference.hpp"
 
 using namespace hopfield;
+using test::gaussian;
 
 namespace {
-template <class Scalar>
-matrix_t<Scalar> gaussian(index_t rows, index_t cols, std::uint64_t seed, Scalar sigma) {
-  return add_gaussian_noise(matrix_t<Scalar>::Zero(rows, cols), sigma, seed);
-}
-
 template <class Scalar>
 constexpr double merge_tolerance() {
   return std::is_same_v<Scalar, float> ? 2e-6 : 1e-14;

@@ -10,15 +10,14 @@
 #include <hopfield/memory/hopfield_pooling.hpp>
 #include <hopfield/memory/modern_hopfield.hpp>
 
+#include "gaussian.hpp"
+
 #include "test_modern_reference.hpp"
 
 using namespace hopfield;
+using test::gaussian;
 
 namespace {
-template <class Scalar>
-matrix_t<Scalar> gaussian(index_t rows, index_t cols, std::uint64_t seed, Scalar sigma = 1) {
-  return add_gaussian_noise(matrix_t<Scalar>::Zero(rows, cols), sigma, seed);
-}
 template <class Scalar>
 constexpr long double tolerance() {
   return std::is_same_v<Scalar, float> ? 2e-5L : 1e-12L;

@@ -14,6 +14,7 @@ enum class stop_reason {
   converged,  ///< an update left the state unchanged (within the tolerance), or the update's own test said so
   two_cycle,  ///< a binary synchronous update returned to the state of two steps before
   step_limit,  ///< max_steps updates ran without either of the above
+  time_limit,  ///< a continuous-time integration reached options.max_time before settling
 };
 
 constexpr std::string_view to_string(stop_reason reason) {
@@ -24,6 +25,8 @@ constexpr std::string_view to_string(stop_reason reason) {
       return "two_cycle";
     case stop_reason::step_limit:
       return "step_limit";
+    case stop_reason::time_limit:
+      return "time_limit";
   }
   return "unknown";
 }

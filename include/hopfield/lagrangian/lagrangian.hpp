@@ -50,6 +50,17 @@ concept HasHessianVectorProduct = Real<Scalar> &&
   l.hessian_vector(x, v, out);
 };
 
+/// Optional: the activation and the Legendre term in one pass, `l.activation_and_legendre(x, g,
+/// out)`, for a Lagrangian whose two members share their expensive part (log-sum-exp: the
+/// exponentials). The network's evaluate and energies use it when present; results must equal
+/// activation() and legendre() to rounding.
+template <class L, class Scalar>
+concept HasFusedActivationLegendre = Real<Scalar> &&
+    requires(const L& l, const Eigen::Ref<const matrix_t<Scalar>>& x, Eigen::Ref<matrix_t<Scalar>> g,
+             Eigen::Ref<row_vector_t<Scalar>> out) {
+  l.activation_and_legendre(x, g, out);
+};
+
 /// States at compile time whether the Hessian is positive semi-definite at every x and for every
 /// valid parameter: `static constexpr bool hessian_psd`. false means "not guaranteed" (the energy
 /// may then rise); a PSD Hessian is what makes dE/dt <= 0.

@@ -56,6 +56,21 @@ class log_sum_exp_lagrangian {
     }
   }
 
+  /// The optional fused member (lagrangian.hpp): softmax into g and the Legendre term with one
+  /// exponential per entry instead of two. The softmax's largest weight is 1 / sum_i exp(beta
+  /// (x_i - m)) (the max entry's own weight is exp(0) = 1), so lse - m = -log(p_max) / beta comes
+  /// from g without a second exponential pass; p_max >= 1 / N, so the log never underflows.
+  void activation_and_legendre(const Eigen::Ref<const matrix_t<Scalar>>& x, Eigen::Ref<matrix_t<Scalar>> g,
+                               Eigen::Ref<row_vector_t<Scalar>> out) const {
+    detail::require_shape_of_x("log_sum_exp_lagrangian::activation_and_legendre", "g", x, g);
+    detail::require_values("log_sum_exp_lagrangian::activation_and_legendre", x, out);
+    softmax_into(x, beta_, g);
+    for (index_t j = 0; j < x.cols(); ++j) {
+      const Scalar m = x.col(j).maxCoeff();
+      out(j) = (g.col(j).array() * (x.col(j).array() - m)).sum() + std::log(g.col(j).maxCoeff()) / beta_;
+    }
+  }
+
   /// beta (p o v - p (p.v)): the softmax is written into out, then scaled in place.
   void hessian_vector(const Eigen::Ref<const matrix_t<Scalar>>& x,
                       const Eigen::Ref<const matrix_t<Scalar>>& v, Eigen::Ref<matrix_t<Scalar>> out) const {

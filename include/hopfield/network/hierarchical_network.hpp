@@ -16,10 +16,12 @@
 /// A state is all layers' currents stacked in one column (layer 0 first, dimension() = sum N_A),
 /// so the network is an EnergyPolicy that the shared retrieval engine runs with a continuous-time
 /// integrator (network/euler_integrator.hpp), batches included.
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -30,6 +32,18 @@
 #include "hopfield/lagrangian/lagrangian.hpp"
 
 namespace hopfield {
+
+/// Scratch space of a network's no-allocation members (evaluate, and the overloads of
+/// time_derivative and energies that take one): sized once by make_workspace(columns) for batches
+/// of up to `columns` states, then reused every step.
+template <Real Scalar>
+struct network_workspace {
+  matrix_t<Scalar> outputs;   ///< every layer's g (dimension x columns)
+  matrix_t<Scalar> coupled;   ///< xi^A g^A of one synapse (largest layer x columns)
+  row_vector_t<Scalar> term;  ///< one layer's Legendre terms (columns)
+
+  [[nodiscard]] index_t columns() const { return outputs.cols(); }
+};
 
 template <Real Scalar, class... Lagrangians>
 requires(sizeof...(Lagrangians) >= 2 && (Lagrangian<Lagrangians, Scalar> && ...)) class hierarchical_network {
@@ -101,16 +115,67 @@ requires(sizeof...(Lagrangians) >= 2 && (Lagrangian<Lagrangians, Scalar> && ...)
         [&](auto a, const auto& lagrangian) { lagrangian.activation(layer(states, a), layer(outputs, a)); });
   }
 
+  /// Scratch space for batches of up to `columns` states (the no-allocation members below).
+  /// @throws std::invalid_argument when columns < 1.
+  [[nodiscard]] network_workspace<Scalar> make_workspace(index_t columns) const {
+    if (columns < 1)
+      detail::throw_invalid("hierarchical_network::make_workspace", "columns", "at least 1", columns);
+    index_t widest = 0;
+    for (std::size_t a = 1; a < layer_count; ++a) widest = std::max(widest, sizes_[a]);
+    return {matrix_t<Scalar>(dimension(), columns), matrix_t<Scalar>(widest, columns),
+            row_vector_t<Scalar>(columns)};
+  }
+
+  /// dx/dt and E of stacked states (columns) in one pass: the outputs once, and per synapse the two
+  /// products xi g (bottom-up, shared by dx/dt and E) and xi^T g (top-down). Allocates nothing when
+  /// `workspace` holds at least states.cols() columns.
+  /// @throws std::invalid_argument for a wrong shape or a workspace that is too small.
+  void evaluate(const Eigen::Ref<const matrix_t<Scalar>>& states, Eigen::Ref<matrix_t<Scalar>> rate,
+                Eigen::Ref<row_vector_t<Scalar>> energies, network_workspace<Scalar>& workspace) const {
+    constexpr std::string_view fn = "hierarchical_network::evaluate";
+    check_batch(fn, states, workspace);
+    check_rate(fn, states, rate);
+    detail::require_size(fn, "energies", "size", states.cols(), energies.size());
+    const index_t count = states.cols();
+    auto g = workspace.outputs.leftCols(count);
+    legendre_and_outputs(states, g, energies, workspace.term.head(count));
+    energies.noalias() -= input_.transpose() * layer(g, 0);
+    rate = -states;
+    layer(rate, 0).colwise() += input_;
+    for (std::size_t a = 0; a + 1 < layer_count; ++a) {
+      auto coupled = workspace.coupled.topLeftCorner(sizes_[a + 1], count);
+      coupled.noalias() = synapses_[a] * layer(g, a);
+      energies -= layer(g, a + 1).cwiseProduct(coupled).colwise().sum();
+      layer(rate, a + 1) += coupled;                                           // bottom-up
+      layer(rate, a).noalias() += synapses_[a].transpose() * layer(g, a + 1);  // top-down
+    }
+    scale_by_time_constants(rate);
+  }
+
   /// dx/dt of stacked states (columns), into `out`: each layer's right-hand side over its tau.
   /// @throws std::invalid_argument for a wrong shape.
   void time_derivative(const Eigen::Ref<const matrix_t<Scalar>>& states,
                        Eigen::Ref<matrix_t<Scalar>> out) const {
-    check_states("hierarchical_network::time_derivative", states);
-    detail::require_size("hierarchical_network::time_derivative", "out", "cols", states.cols(), out.cols());
-    detail::require_size("hierarchical_network::time_derivative", "out", "rows", dimension(), out.rows());
-    matrix_t<Scalar> g(dimension(), states.cols());
+    auto workspace = make_workspace(std::max<index_t>(states.cols(), 1));
+    time_derivative(states, out, workspace);
+  }
+
+  /// time_derivative without allocating: the outputs go to `workspace`.
+  /// @throws std::invalid_argument for a wrong shape or a workspace that is too small.
+  void time_derivative(const Eigen::Ref<const matrix_t<Scalar>>& states, Eigen::Ref<matrix_t<Scalar>> out,
+                       network_workspace<Scalar>& workspace) const {
+    constexpr std::string_view fn = "hierarchical_network::time_derivative";
+    check_batch(fn, states, workspace);
+    check_rate(fn, states, out);
+    auto g = workspace.outputs.leftCols(states.cols());
     outputs(states, g);
-    derivative_from_outputs(states, g, out);
+    out = -states;
+    layer(out, 0).colwise() += input_;
+    for (std::size_t a = 0; a + 1 < layer_count; ++a) {
+      layer(out, a + 1).noalias() += synapses_[a] * layer(g, a);              // bottom-up
+      layer(out, a).noalias() += synapses_[a].transpose() * layer(g, a + 1);  // top-down
+    }
+    scale_by_time_constants(out);
   }
 
   /// E of one stacked state (eq. 2 and its hierarchical form).
@@ -125,20 +190,25 @@ requires(sizeof...(Lagrangians) >= 2 && (Lagrangian<Lagrangians, Scalar> && ...)
   /// @throws std::invalid_argument for a wrong shape or non-finite entries.
   void energies(const Eigen::Ref<const matrix_t<Scalar>>& states,
                 Eigen::Ref<row_vector_t<Scalar>> out) const {
-    check_states("hierarchical_network::energies", states);
-    detail::require_finite("hierarchical_network::energies", "states", states);
-    detail::require_size("hierarchical_network::energies", "out", "size", states.cols(), out.size());
-    matrix_t<Scalar> g(dimension(), states.cols());
-    outputs(states, g);
-    row_vector_t<Scalar> term(states.cols());
-    out.setZero();
-    for_each_layer([&](auto a, const auto& lagrangian) {
-      lagrangian.legendre(layer(states, a), term);
-      out += term;
-    });
+    auto workspace = make_workspace(std::max<index_t>(states.cols(), 1));
+    energies(states, out, workspace);
+  }
+
+  /// energies without allocating: the outputs and products go to `workspace`.
+  /// @throws std::invalid_argument for a wrong shape, non-finite entries or a workspace that is
+  ///         too small.
+  void energies(const Eigen::Ref<const matrix_t<Scalar>>& states, Eigen::Ref<row_vector_t<Scalar>> out,
+                network_workspace<Scalar>& workspace) const {
+    constexpr std::string_view fn = "hierarchical_network::energies";
+    check_batch(fn, states, workspace);
+    detail::require_finite(fn, "states", states);
+    detail::require_size(fn, "out", "size", states.cols(), out.size());
+    const index_t count = states.cols();
+    auto g = workspace.outputs.leftCols(count);
+    legendre_and_outputs(states, g, out, workspace.term.head(count));
     out.noalias() -= input_.transpose() * layer(g, 0);
-    matrix_t<Scalar> coupled;
     for (std::size_t a = 0; a + 1 < layer_count; ++a) {
+      auto coupled = workspace.coupled.topLeftCorner(sizes_[a + 1], count);
       coupled.noalias() = synapses_[a] * layer(g, a);
       out -= layer(g, a + 1).cwiseProduct(coupled).colwise().sum();
     }
@@ -166,17 +236,44 @@ requires(sizeof...(Lagrangians) >= 2 && (Lagrangian<Lagrangians, Scalar> && ...)
     detail::require_size(function, "states", "rows (sum of the layer sizes)", dimension(), states.rows());
   }
 
-  // out = dx/dt from states x and their outputs g (stacked, columns).
-  void derivative_from_outputs(const Eigen::Ref<const matrix_t<Scalar>>& states,
-                               const Eigen::Ref<const matrix_t<Scalar>>& g,
-                               Eigen::Ref<matrix_t<Scalar>> out) const {
-    out = -states;
-    layer(out, 0).colwise() += input_;
-    for (std::size_t a = 0; a + 1 < layer_count; ++a) {
-      layer(out, a + 1).noalias() += synapses_[a] * layer(g, a);              // bottom-up
-      layer(out, a).noalias() += synapses_[a].transpose() * layer(g, a + 1);  // top-down
-    }
-    for (std::size_t a = 0; a < layer_count; ++a) layer(out, a) /= taus_[a];
+  void check_batch(std::string_view function, const Eigen::Ref<const matrix_t<Scalar>>& states,
+                   const network_workspace<Scalar>& workspace) const {
+    check_states(function, states);
+    if (workspace.outputs.rows() != dimension() || workspace.columns() < states.cols() ||
+        workspace.term.size() < states.cols())
+      detail::throw_invalid(
+          function, "workspace",
+          "make_workspace(n) of this network with n >= " + std::to_string(states.cols()) + " columns",
+          std::to_string(workspace.outputs.rows()) + " rows, " + std::to_string(workspace.columns()) +
+              " columns");
+  }
+
+  void check_rate(std::string_view function, const Eigen::Ref<const matrix_t<Scalar>>& states,
+                  const Eigen::Ref<matrix_t<Scalar>>& rate) const {
+    detail::require_size(function, "out", "cols", states.cols(), rate.cols());
+    detail::require_size(function, "out", "rows", dimension(), rate.rows());
+  }
+
+  // Every layer's outputs into g and the sum of the layers' Legendre terms into sum, through the
+  // fused member where a Lagrangian has one (one exponential pass for log-sum-exp, not two).
+  void legendre_and_outputs(const Eigen::Ref<const matrix_t<Scalar>>& states, Eigen::Ref<matrix_t<Scalar>> g,
+                            Eigen::Ref<row_vector_t<Scalar>> sum,
+                            Eigen::Ref<row_vector_t<Scalar>> term) const {
+    sum.setZero();
+    for_each_layer([&](auto a, const auto& lagrangian) {
+      using L = std::remove_cvref_t<decltype(lagrangian)>;
+      if constexpr (HasFusedActivationLegendre<L, Scalar>) {
+        lagrangian.activation_and_legendre(layer(states, a), layer(g, a), term);
+      } else {
+        lagrangian.activation(layer(states, a), layer(g, a));
+        lagrangian.legendre(layer(states, a), term);
+      }
+      sum += term;
+    });
+  }
+
+  void scale_by_time_constants(Eigen::Ref<matrix_t<Scalar>> rate) const {
+    for (std::size_t a = 0; a < layer_count; ++a) layer(rate, a) /= taus_[a];
   }
 
   template <class F>
