@@ -9,16 +9,11 @@
 
 #include <Eigen/Core>
 
-#include <hopfield/analysis/patterns.hpp>
 #include <hopfield/core/types.hpp>
 
-namespace test {
+#include "gaussian.hpp"  // test::gaussian
 
-template <class Scalar>
-hopfield::matrix_t<Scalar> gaussian(hopfield::index_t rows, hopfield::index_t cols, std::uint64_t seed,
-                                    Scalar sigma = 1) {
-  return hopfield::add_gaussian_noise(hopfield::matrix_t<Scalar>::Zero(rows, cols), sigma, seed);
-}
+namespace test {
 
 /// d/dt loss(t) at t = 0, from loss(+-h) and loss(+-2h) (error O(h^4)).
 template <class Loss>

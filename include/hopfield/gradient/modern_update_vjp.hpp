@@ -173,6 +173,43 @@ modern_update_gradients<typename DX::Scalar> modern_update_vjp(const Eigen::Matr
   return detail::auto_backward<Scalar>(x, queries, beta, upstream, options, f);
 }
 
+namespace detail {
+
+/// The memory overloads' shared body: their checks, then the backward pass from the saved forward
+/// partial when there is one (nullptr: the backward pass runs the forward itself).
+template <Real Scalar, class DQ, class DU>
+modern_update_gradients<Scalar> memory_auto_vjp(const modern_hopfield<Scalar, dot_product>& memory,
+                                                const Eigen::MatrixBase<DQ>& queries,
+                                                const Eigen::MatrixBase<DU>& upstream,
+                                                const softmax_partial<Scalar>* forward) {
+  constexpr std::string_view f = "modern_update_vjp";
+  if (memory.is_heteroassociative())
+    throw_invalid(f, "memory", "an auto-associative memory", "a hetero-associative one");
+  require_size(f, "queries", "rows", memory.dimension(), queries.rows());
+  require_finite(f, "queries", queries);
+  require_upstream(f, "upstream", upstream, memory.dimension(), queries.cols());
+  if (forward) validate_forward(f, *forward, memory.dimension(), queries.cols(), memory.beta());
+  const Eigen::Ref<const matrix_t<Scalar>> x(memory.patterns());
+  return auto_backward<Scalar>(x, queries, memory.beta(), upstream, memory_streaming(memory.options()), f,
+                               forward);
+}
+
+template <Real Scalar, class DQ, class DU>
+hetero_update_gradients<Scalar> memory_hetero_vjp(const modern_hopfield<Scalar, dot_product>& memory,
+                                                  const Eigen::MatrixBase<DQ>& queries,
+                                                  const Eigen::MatrixBase<DU>& upstream,
+                                                  const softmax_partial<Scalar>* forward) {
+  constexpr std::string_view f = "hetero_update_vjp";
+  require_size(f, "queries", "rows", memory.dimension(), queries.rows());
+  require_finite(f, "queries", queries);
+  require_upstream(f, "upstream", upstream, memory.value_dimension(), queries.cols());
+  if (forward) validate_forward(f, *forward, memory.value_dimension(), queries.cols(), memory.beta());
+  return hetero_backward<Scalar>(memory.keys(), memory.values(), queries, memory.beta(), upstream,
+                                 memory_streaming(memory.options()), f, forward);
+}
+
+}  // namespace detail
+
 /// VJP of an auto-associative memory's update(Q) with respect to the queries, its patterns and
 /// its beta, walking the patterns as the memory's options say.
 /// @throws std::invalid_argument for a hetero-associative memory (use hetero_update_vjp), and as
@@ -181,15 +218,7 @@ template <Real Scalar, class DQ, class DU>
 modern_update_gradients<Scalar> modern_update_vjp(const modern_hopfield<Scalar, dot_product>& memory,
                                                   const Eigen::MatrixBase<DQ>& queries,
                                                   const Eigen::MatrixBase<DU>& upstream) {
-  constexpr std::string_view f = "modern_update_vjp";
-  if (memory.is_heteroassociative())
-    detail::throw_invalid(f, "memory", "an auto-associative memory", "a hetero-associative one");
-  detail::require_size(f, "queries", "rows", memory.dimension(), queries.rows());
-  detail::require_finite(f, "queries", queries);
-  detail::require_upstream(f, "upstream", upstream, memory.dimension(), queries.cols());
-  const Eigen::Ref<const matrix_t<Scalar>> x(memory.patterns());
-  return detail::auto_backward<Scalar>(x, queries, memory.beta(), upstream,
-                                       detail::memory_streaming(memory.options()), f);
+  return detail::memory_auto_vjp<Scalar>(memory, queries, upstream, nullptr);
 }
 
 /// As above with the forward pass's partial saved from memory.partial(queries): only the
@@ -201,16 +230,7 @@ modern_update_gradients<Scalar> modern_update_vjp(const modern_hopfield<Scalar, 
                                                   const Eigen::MatrixBase<DQ>& queries,
                                                   const Eigen::MatrixBase<DU>& upstream,
                                                   const softmax_partial<Scalar>& forward) {
-  constexpr std::string_view f = "modern_update_vjp";
-  if (memory.is_heteroassociative())
-    detail::throw_invalid(f, "memory", "an auto-associative memory", "a hetero-associative one");
-  detail::require_size(f, "queries", "rows", memory.dimension(), queries.rows());
-  detail::require_finite(f, "queries", queries);
-  detail::require_upstream(f, "upstream", upstream, memory.dimension(), queries.cols());
-  detail::validate_forward(f, forward, memory.dimension(), queries.cols(), memory.beta());
-  const Eigen::Ref<const matrix_t<Scalar>> x(memory.patterns());
-  return detail::auto_backward<Scalar>(x, queries, memory.beta(), upstream,
-                                       detail::memory_streaming(memory.options()), f, &forward);
+  return detail::memory_auto_vjp(memory, queries, upstream, &forward);
 }
 
 /// VJP of a memory's update(Q) = V softmax(beta K^T Q) with the keys and the values apart (an
@@ -220,12 +240,7 @@ template <Real Scalar, class DQ, class DU>
 hetero_update_gradients<Scalar> hetero_update_vjp(const modern_hopfield<Scalar, dot_product>& memory,
                                                   const Eigen::MatrixBase<DQ>& queries,
                                                   const Eigen::MatrixBase<DU>& upstream) {
-  constexpr std::string_view f = "hetero_update_vjp";
-  detail::require_size(f, "queries", "rows", memory.dimension(), queries.rows());
-  detail::require_finite(f, "queries", queries);
-  detail::require_upstream(f, "upstream", upstream, memory.value_dimension(), queries.cols());
-  return detail::hetero_backward<Scalar>(memory.keys(), memory.values(), queries, memory.beta(), upstream,
-                                         detail::memory_streaming(memory.options()), f);
+  return detail::memory_hetero_vjp<Scalar>(memory, queries, upstream, nullptr);
 }
 
 /// As above with the forward partial saved from memory.partial(queries).
@@ -235,13 +250,7 @@ hetero_update_gradients<Scalar> hetero_update_vjp(const modern_hopfield<Scalar, 
                                                   const Eigen::MatrixBase<DQ>& queries,
                                                   const Eigen::MatrixBase<DU>& upstream,
                                                   const softmax_partial<Scalar>& forward) {
-  constexpr std::string_view f = "hetero_update_vjp";
-  detail::require_size(f, "queries", "rows", memory.dimension(), queries.rows());
-  detail::require_finite(f, "queries", queries);
-  detail::require_upstream(f, "upstream", upstream, memory.value_dimension(), queries.cols());
-  detail::validate_forward(f, forward, memory.value_dimension(), queries.cols(), memory.beta());
-  return detail::hetero_backward<Scalar>(memory.keys(), memory.values(), queries, memory.beta(), upstream,
-                                         detail::memory_streaming(memory.options()), f, &forward);
+  return detail::memory_hetero_vjp(memory, queries, upstream, &forward);
 }
 
 }  // namespace hopfield
