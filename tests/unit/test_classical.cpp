@@ -255,7 +255,7 @@ TEMPLATE_TEST_CASE("classical: synchronous dynamics end in a fixed point or a re
 TEMPLATE_TEST_CASE("classical: pattern and weight fields agree exactly", "[classical][modes]", float,
                    double) {
 #ifdef HOPFIELD_SANITIZE
-  constexpr std::uint64_t seeds = 12;  // unoptimised under the sanitizers: memory safety, not coverage
+  constexpr std::uint64_t seeds = 4;  // unoptimised under the sanitizers: memory safety, not coverage
 #else
   constexpr std::uint64_t seeds = 60;
 #endif

@@ -20,6 +20,12 @@ using namespace hopfield;
 using test::gaussian;
 
 namespace {
+// The unoptimised sanitizer build runs the slow seeded loops over fewer instances.
+#ifdef HOPFIELD_SANITIZE
+constexpr std::uint64_t scale_down = 4;
+#else
+constexpr std::uint64_t scale_down = 1;
+#endif
 using linear_net = two_layer_network<double, quadratic_lagrangian<double>, quadratic_lagrangian<double>>;
 using model_b = two_layer_network<double, quadratic_lagrangian<double>, log_sum_exp_lagrangian<double>>;
 
@@ -48,7 +54,7 @@ TEST_CASE("integrate: Bogacki-Shampine follows the exact solution of a linear ne
   // symmetric block coupling and D = diag(tau): x(t) = D^-1/2 exp(t S) D^1/2 x0 for the symmetric
   // S = D^-1/2 (W - I) D^-1/2, evaluated through its eigendecomposition (independent of the
   // integrator).
-  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+  for (std::uint64_t seed = 1; seed <= 20 / scale_down; ++seed) {
     const index_t nf = 4 + static_cast<index_t>(seed % 3), nh = 3 + static_cast<index_t>(seed % 4);
     const matrix_t<double> xi = gaussian<double>(nh, nf, seed, 0.4);
     const double tau_f = 1.0, tau_h = 0.1 + 0.05 * static_cast<double>(seed % 5);
@@ -112,7 +118,7 @@ TEST_CASE("integrate: Euler takes exactly the steps x += dt dx/dt", "[integratio
 TEST_CASE("integrate: model B settles at the modern fixed point with both integrators",
           "[integration][model_b]") {
   const index_t n = 16, m = 10;
-  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+  for (std::uint64_t seed = 1; seed <= (scale_down == 1 ? 5 : 2); ++seed) {
     const matrix_t<double> patterns = random_sphere_patterns<double>(n, m, seed, 2.0);
     const model_b net = make_model_b(patterns, 2.0);
     const vector_t<double> start = patterns.col(0) + gaussian<double>(n, 1, seed + 50, 0.3);

@@ -12,6 +12,11 @@
 /// boolean attn_mask) removes keys per query; any Eigen bool expression works (a causal mask as a
 /// NullaryExpr costs no memory). A fully masked row gives zeros, never NaN.
 ///
+/// Any similarity and separation compose (Millidge et al. 2022): attention(Q, K, V, scale, options,
+/// euclidean{}, sep::sparsemax{}) is sep(scale sim(K, Q)) V row by row; the softmax streams as
+/// above, other separations run over blocks of queries (energy/fenchel_young_energy.hpp: memory
+/// bounded by options.memory_budget).
+///
 /// Threads: over more than 512 queries each thread takes whole tiles of 256 queries, and the
 /// result does not depend on the thread count; with fewer queries the patterns are split over
 /// threads and the last bits depend on the thread count (never on scheduling).
@@ -22,9 +27,13 @@
 
 #include "hopfield/core/types.hpp"
 #include "hopfield/core/validation.hpp"
+#include "hopfield/energy/fenchel_young_energy.hpp"
 #include "hopfield/kernels/attention_partial.hpp"
 #include "hopfield/kernels/streaming_softmax.hpp"
+#include "hopfield/separation/separation.hpp"
+#include "hopfield/separation/softmax.hpp"
 #include "hopfield/similarity/dot_product.hpp"
+#include "hopfield/similarity/similarity.hpp"
 
 namespace hopfield {
 
@@ -64,19 +73,25 @@ struct attention_mask {
 };
 
 /// The column form, transposed back: rows of the result are the queries.
-template <class DQ, class DK, class DV, class Mask>
+template <class DQ, class DK, class DV, class Mask, class Sim = dot_product, class Sep = sep::softmax>
 matrix_t<typename DQ::Scalar> attend_rows(const Eigen::MatrixBase<DQ>& queries,
                                           const Eigen::MatrixBase<DK>& keys,
                                           const Eigen::MatrixBase<DV>& values, typename DQ::Scalar scale,
-                                          const streaming_options& options, const Mask& mask) {
+                                          const streaming_options& options, const Mask& mask,
+                                          const Sim& similarity = {}, const Sep& separation = {}) {
   using Scalar = typename DQ::Scalar;
   const matrix_t<Scalar> key_columns = keys.transpose();
   const matrix_t<Scalar> value_columns = values.transpose();
   const matrix_t<Scalar> query_columns = queries.transpose();
-  softmax_partial<Scalar> part(value_columns.rows(), query_columns.cols(), scale);
-  fold_attention(part, key_columns, value_columns, query_columns, dot_product{}, options, mask);
   matrix_t<Scalar> out_columns(value_columns.rows(), query_columns.cols());
-  part.weighted_sum_into(out_columns);
+  if constexpr (StreamingSeparation<Sep>) {
+    softmax_partial<Scalar> part(value_columns.rows(), query_columns.cols(), scale);
+    fold_attention(part, key_columns, value_columns, query_columns, similarity, options, mask);
+    part.weighted_sum_into(out_columns);
+  } else {
+    const fenchel_young_energy<Scalar, Sim, Sep> memory(key_columns, scale, options, similarity, separation);
+    memory.attend(value_columns, query_columns, out_columns, "attention", "queries");
+  }
   return out_columns.transpose();
 }
 }  // namespace detail
@@ -110,6 +125,24 @@ matrix_t<typename DQ::Scalar> attention(const Eigen::MatrixBase<DQ>& queries,
   detail::require_size("attention", "mask", "rows (n_q)", queries.rows(), mask.rows());
   detail::require_size("attention", "mask", "cols (n_k)", keys.rows(), mask.cols());
   return detail::attend_rows(queries, keys, values, scale, options, detail::attention_mask<DM>{mask});
+}
+
+/// sep(scale sim(K, Q)) V row by row, for any similarity and separation (the same shapes as the
+/// unmasked form), e.g. attention(Q, K, V, 0.5f, {}, hopfield::euclidean{}, hopfield::sep::entmax15{}).
+/// @throws std::invalid_argument as the unmasked form, and for separation parameters out of range;
+///         std::overflow_error when a score is not finite.
+template <class DQ, class DK, class DV, class Sim, class Sep = sep::softmax>
+requires Similarity<Sim, typename DQ::Scalar> && Separation<Sep, typename DQ::Scalar>
+    matrix_t<typename DQ::Scalar> attention(const Eigen::MatrixBase<DQ>& queries,
+                                            const Eigen::MatrixBase<DK>& keys,
+                                            const Eigen::MatrixBase<DV>& values, typename DQ::Scalar scale,
+                                            const streaming_options& options, const Sim& similarity,
+                                            const Sep& separation = {}) {
+  detail::validate_attention(queries, keys, values, scale);
+  detail::validate_streaming("attention", options);
+  detail::validate_separation(separation, "attention");
+  return detail::attend_rows(queries, keys, values, scale, options, detail::no_score_mask{}, similarity,
+                             separation);
 }
 
 }  // namespace hopfield

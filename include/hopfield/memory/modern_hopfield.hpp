@@ -11,23 +11,34 @@
 /// Hetero-association: update(Q) = V softmax(beta K^T Q) (Transformer attention with queries as
 /// columns); retrieve(q) iterates the query in key space, q <- K softmax(beta K^T q), to its
 /// fixed point (the energy lives there), and update(r.state) reads out the associated values.
-/// The score K^T q is the similarity policy `Sim` (the dot product by default, similarity/).
+/// The score K^T q is the similarity policy `Sim` (the dot product by default, similarity/), and
+/// softmax the separation policy `Sep` (sep::softmax by default, separation/): every step is
+/// V sep(beta sim(K, Q)) (Millidge et al. 2022), e.g.
+///
+///   modern_hopfield<float, euclidean, sep::sparsemax> sparse(X, {.beta = 4.0f});
+///
+/// The softmax streams over blocks of patterns (lse_energy); any other separation needs a query's
+/// M scores at once and runs over blocks of queries (fenchel_young_energy, memory bounded by
+/// options.memory_budget).
 #include <cmath>
 #include <cstddef>
 #include <optional>
-
 #include <string_view>
+#include <type_traits>
 
 #include <Eigen/Core>
 
 #include "hopfield/core/results.hpp"
 #include "hopfield/core/types.hpp"
 #include "hopfield/core/validation.hpp"
+#include "hopfield/energy/fenchel_young_energy.hpp"
 #include "hopfield/energy/lse_energy.hpp"
 #include "hopfield/kernels/attention_partial.hpp"
 #include "hopfield/kernels/streaming_softmax.hpp"
 #include "hopfield/memory/memory_interface.hpp"
 #include "hopfield/memory/retrieval_engine.hpp"
+#include "hopfield/separation/separation.hpp"
+#include "hopfield/separation/softmax.hpp"
 #include "hopfield/similarity/dot_product.hpp"
 #include "hopfield/similarity/similarity.hpp"
 #include "hopfield/update/cccp_update.hpp"
@@ -50,35 +61,41 @@ struct modern_options {
 
 /// retrieve (CCCP steps by default, any continuous update such as damped_cccp_update), energy
 /// (E(xi) = -lse(beta, X^T xi) + 1/2 xi^T xi + beta^-1 ln M + 1/2 L^2, on the keys for
-/// hetero-association) and energies come from memory_interface; energy and energies exist when
-/// the similarity defines an energy (HasSimilarityEnergy; the dot product does).
-template <Real Scalar, class Sim = dot_product>
-requires Similarity<Sim, Scalar>
-class modern_hopfield : public memory_interface<modern_hopfield<Scalar, Sim>, cccp_update> {
+/// hetero-association) and energies come from memory_interface; energy, energies and retrieve
+/// exist when the similarity defines an energy (HasSimilarityEnergy: the dot product and the
+/// Euclidean distance do) and the separation too (HasFenchelYoungEnergy: softmax, sparsemax and
+/// entmax do; hard max, top-k and polynomial do not, and have update() only).
+template <Real Scalar, class Sim = dot_product, class Sep = sep::softmax>
+requires Similarity<Sim, Scalar> && Separation<Sep, Scalar>
+class modern_hopfield : public memory_interface<modern_hopfield<Scalar, Sim, Sep>, cccp_update> {
  public:
   using scalar_type = Scalar;
   using similarity_type = Sim;
+  using separation_type = Sep;
   using options_type = modern_options<Scalar>;
-  using energy_type = lse_energy<Scalar, Sim>;
+  /// lse_energy for the softmax (streaming), fenchel_young_energy for every other separation.
+  using energy_type = std::conditional_t<StreamingSeparation<Sep>, lse_energy<Scalar, Sim>,
+                                         fenchel_young_energy<Scalar, Sim, Sep>>;
   static constexpr std::string_view name = "modern_hopfield";
 
   /// Auto-association over the columns of `patterns` (N x M), stored as a copy.
   /// @throws std::invalid_argument for an empty or non-finite pattern matrix, beta not finite
-  ///         and > 0, a zero memory budget, or a negative block size or thread count.
+  ///         and > 0, a zero memory budget, a negative block size or thread count, or separation
+  ///         parameters out of range (entmax alpha <= 1, top-k k < 1, polynomial degree < 1).
   template <class Derived>
   explicit modern_hopfield(const Eigen::MatrixBase<Derived>& patterns, options_type options = {},
-                           Sim similarity = {})
-      : options_(validated(options, patterns.rows(), patterns.cols())),
-        energy_(patterns, *options_.beta, streaming(options_), similarity) {}
+                           Sim similarity = {}, Sep separation = {})
+      : options_(validated(options, patterns.rows(), patterns.cols(), separation)),
+        energy_(make_energy(patterns, options_, similarity, separation)) {}
 
   /// Hetero-association: keys K (N_k x M) and values V (N_v x M), column i of V belonging to
   /// column i of K.
   /// @throws std::invalid_argument as above, and when V is not N_v x M or has non-finite entries.
   template <class KeysDerived, class ValuesDerived>
   modern_hopfield(const Eigen::MatrixBase<KeysDerived>& keys, const Eigen::MatrixBase<ValuesDerived>& values,
-                  options_type options = {}, Sim similarity = {})
-      : options_(validated(options, keys.rows(), keys.cols())),
-        energy_(keys, *options_.beta, streaming(options_), similarity),
+                  options_type options = {}, Sim similarity = {}, Sep separation = {})
+      : options_(validated(options, keys.rows(), keys.cols(), separation)),
+        energy_(make_energy(keys, options_, similarity, separation)),
         values_(values.template cast<Scalar>()),
         hetero_(true) {
     detail::require_size("modern_hopfield", "values", "cols (one value per key)", keys.cols(),
@@ -106,8 +123,8 @@ class modern_hopfield : public memory_interface<modern_hopfield<Scalar, Sim>, cc
   /// The energy policy, for hopfield::retrieve with other updates or options.
   [[nodiscard]] const energy_type& energy_policy() const { return energy_; }
 
-  /// One CCCP step for a batch of queries (columns): X softmax(beta X^T Q), or
-  /// V softmax(beta K^T Q). A vector gives a vector.
+  /// One CCCP step for a batch of queries (columns): X sep(beta sim(X, Q)), or
+  /// V sep(beta sim(K, Q)) (X softmax(beta X^T Q) by default). A vector gives a vector.
   /// @throws std::invalid_argument for queries of the wrong dimension or with non-finite entries.
   template <class Derived>
   [[nodiscard]] auto update(const Eigen::MatrixBase<Derived>& queries) const {
@@ -134,21 +151,33 @@ class modern_hopfield : public memory_interface<modern_hopfield<Scalar, Sim>, cc
   /// the max score, the sum of exp(beta (score - max)) and the weighted sum of the values. Two
   /// memories holding disjoint sets of patterns (same beta) give, after a.merge(b), the partial
   /// of one memory holding all of them; weighted_sum() finishes it into update(queries). This is
-  /// the reduction a sharded memory and a backward pass use.
+  /// the reduction a sharded memory and a backward pass use. Softmax separation only.
   /// @throws std::invalid_argument for queries of the wrong dimension or with non-finite entries.
   template <class Derived>
-  [[nodiscard]] softmax_partial<Scalar> partial(const Eigen::MatrixBase<Derived>& queries) const {
+  [[nodiscard]] softmax_partial<Scalar> partial(const Eigen::MatrixBase<Derived>& queries) const requires
+      StreamingSeparation<Sep> {
     detail::require_size("modern_hopfield::partial", "queries", "rows", dimension(), queries.rows());
     return energy_.partial(values(), queries.template cast<Scalar>(), "modern_hopfield::partial", "queries");
   }
 
  private:
-  static options_type validated(options_type options, index_t rows, index_t cols) {
+  static options_type validated(options_type options, index_t rows, index_t cols, const Sep& separation) {
     detail::require_non_empty("modern_hopfield", "patterns", rows, cols);
+    detail::validate_separation(separation, "modern_hopfield");
     if (!options.beta) options.beta = Scalar(1) / std::sqrt(static_cast<Scalar>(rows));
     detail::require_positive_finite("modern_hopfield", "options.beta", *options.beta);
     detail::validate_streaming("modern_hopfield", streaming(options));
     return options;
+  }
+
+  template <class Derived>
+  static energy_type make_energy(const Eigen::MatrixBase<Derived>& patterns, const options_type& options,
+                                 const Sim& similarity, const Sep& separation) {
+    if constexpr (StreamingSeparation<Sep>) {
+      return energy_type(patterns, *options.beta, streaming(options), similarity);
+    } else {
+      return energy_type(patterns, *options.beta, streaming(options), similarity, separation);
+    }
   }
 
   static streaming_options streaming(const options_type& options) {
