@@ -6,7 +6,7 @@
 /// 1.5-entmax. For alpha > 1 the result is exactly sparse: one-hot at i iff
 /// z_i - max_(j != i) z_j >= 1/((alpha - 1) beta) (the gap is 2/beta for 1.5-entmax).
 ///
-/// entmax15 is exact and linear time, without sorting (detail/support_search.hpp): a safeguarded
+/// entmax15 is exact and linear time, without sorting (kernels/detail/support_search.hpp): a safeguarded
 /// Newton iteration from below with a closed-form finish. entmax for other alpha bisects on tau
 /// until tau is exact to the wide type's precision and renormalises, so sum p = 1; it dispatches
 /// to the exact kernels at alpha == 1.5 and alpha == 2. Sums run in double for float.
@@ -22,8 +22,8 @@
 #include "hopfield/core/errors.hpp"
 #include "hopfield/core/types.hpp"
 #include "hopfield/core/validation.hpp"
-#include "hopfield/detail/support_search.hpp"
 #include "hopfield/detail/wide.hpp"
+#include "hopfield/kernels/detail/support_search.hpp"
 #include "hopfield/kernels/sparse_workspace.hpp"
 
 namespace hopfield {

@@ -4,7 +4,7 @@
 ///   p_i = [theta_i - tau]_+,  theta = beta z,  tau the threshold with sum p = 1.
 /// Exactly sparse: p is one-hot at i iff z_i - max_(j != i) z_j >= 1/beta.
 ///
-/// Computed exactly in linear time, without sorting (detail/support_search.hpp): only scores
+/// Computed exactly in linear time, without sorting (kernels/detail/support_search.hpp): only scores
 /// with theta_i > max theta - 1 can be in the support; they are collected while a lower bound on
 /// tau rises, and Michelot's iteration finds tau on them. Sums run in a wider type (double for
 /// float). Vectors give a vector; matrices are done column by column.
@@ -17,7 +17,7 @@
 #include <Eigen/Core>
 
 #include "hopfield/core/types.hpp"
-#include "hopfield/detail/support_search.hpp"
+#include "hopfield/kernels/detail/support_search.hpp"
 #include "hopfield/kernels/sparse_workspace.hpp"
 
 namespace hopfield {

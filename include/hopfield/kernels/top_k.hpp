@@ -20,8 +20,8 @@
 #include "hopfield/core/errors.hpp"
 #include "hopfield/core/types.hpp"
 #include "hopfield/core/validation.hpp"
-#include "hopfield/detail/support_search.hpp"
 #include "hopfield/detail/wide.hpp"
+#include "hopfield/kernels/detail/support_search.hpp"
 #include "hopfield/kernels/softmax.hpp"
 #include "hopfield/kernels/sparse_workspace.hpp"
 
